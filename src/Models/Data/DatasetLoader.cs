@@ -1,0 +1,72 @@
+namespace FedOrleans.Models.Data;
+
+/// <summary>Loads a fetched dataset from the cache into memory (pixels scaled to [0, 1]).</summary>
+public static class DatasetLoader
+{
+    public static DatasetSplits Load(DatasetName name, DataCache cache)
+    {
+        var entry = DatasetCatalog.Get(name);
+        foreach (var file in entry.Files)
+        {
+            var path = cache.FilePath(entry, file);
+            if (!File.Exists(path))
+            {
+                throw new DataFormatException(path, $"not in the data cache; run `fedorleans data fetch {entry.Key}` (cache: {cache.Root}, set {DataCache.EnvironmentVariable} to move it)");
+            }
+        }
+        string P(int i) => cache.FilePath(entry, entry.Files[i]);
+        return name switch
+        {
+            DatasetName.Mnist or DatasetName.FashionMnist => new DatasetSplits(
+                LoadIdx(entry, P(0), P(1), entry.TrainCount),
+                LoadIdx(entry, P(2), P(3), entry.TestCount)),
+            DatasetName.Digits => LoadDigits(entry, P(0)),
+            _ => throw new ArgumentOutOfRangeException(nameof(name)),
+        };
+    }
+
+    /// <summary>Reads an IDX image/label pair and checks it against the catalog's counts and shape.</summary>
+    public static Dataset LoadIdx(CatalogEntry entry, string imagesPath, string labelsPath, int expectedCount)
+    {
+        var (count, rows, cols, pixels) = IdxReader.ReadImages(imagesPath);
+        var labels = IdxReader.ReadLabels(labelsPath, entry.NumClasses);
+        if (count != expectedCount || rows != entry.Height || cols != entry.Width)
+        {
+            throw new DataFormatException(imagesPath, $"holds {count} images of {rows}x{cols}, expected {expectedCount} of {entry.Height}x{entry.Width}");
+        }
+        if (labels.Length != count)
+        {
+            throw new DataFormatException(labelsPath, $"holds {labels.Length} labels for {count} images in {imagesPath}");
+        }
+        var features = new float[pixels.Length];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            features[i] = pixels[i] / 255f;
+        }
+        return new Dataset(entry.Key, features, Array.ConvertAll(labels, b => (int)b), entry.Channels, rows, cols, entry.NumClasses);
+    }
+
+    private static DatasetSplits LoadDigits(CatalogEntry entry, string path)
+    {
+        var (pixels, labels) = DigitsCsvReader.Read(path);
+        if (labels.Length != entry.TrainCount + entry.TestCount)
+        {
+            throw new DataFormatException(path, $"holds {labels.Length} samples, expected {entry.TrainCount + entry.TestCount}");
+        }
+        const int d = DigitsCsvReader.Side * DigitsCsvReader.Side;
+        var train = (Features: new List<float>(), Labels: new List<int>());
+        var test = (Features: new List<float>(), Labels: new List<int>());
+        for (int i = 0; i < labels.Length; i++)
+        {
+            var part = i % DatasetCatalog.DigitsTestStride == 0 ? test : train;
+            for (int j = 0; j < d; j++)
+            {
+                part.Features.Add(pixels[i * d + j] / DigitsCsvReader.MaxValue);
+            }
+            part.Labels.Add(labels[i]);
+        }
+        Dataset Make((List<float> F, List<int> L) p) =>
+            new(entry.Key, p.F.ToArray(), p.L.ToArray(), 1, DigitsCsvReader.Side, DigitsCsvReader.Side, entry.NumClasses);
+        return new DatasetSplits(Make(train), Make(test));
+    }
+}

@@ -1,0 +1,35 @@
+namespace FedOrleans.Models.Federated;
+
+/// <summary>Aggregation arithmetic, in client-index order with float64 accumulation, so results never depend on arrival order.</summary>
+public static class Aggregation
+{
+    /// <summary>
+    /// Sample-weighted mean of client weights (FedAvg): sum_i n_i w_i / sum_i n_i. Clients with zero
+    /// samples carry no weight. Returns null when no client has samples.
+    /// </summary>
+    public static float[]? WeightedAverage(IReadOnlyList<ClientUpdate> updates)
+    {
+        var ordered = updates.Where(u => u.NumSamples > 0).OrderBy(u => u.Client).ToList();
+        if (ordered.Count == 0)
+        {
+            return null;
+        }
+        int length = ordered[0].Weights.Length;
+        if (ordered.Any(u => u.Weights.Length != length))
+        {
+            throw new ArgumentException("client updates have different weight lengths");
+        }
+        double total = ordered.Sum(u => (double)u.NumSamples);
+        var sum = new double[length];
+        foreach (var u in ordered)
+        {
+            double w = u.NumSamples / total;
+            var values = u.Weights.Values;
+            for (int i = 0; i < length; i++)
+            {
+                sum[i] += w * values[i];
+            }
+        }
+        return Array.ConvertAll(sum, v => (float)v);
+    }
+}

@@ -1,0 +1,29 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace FedOrleans.Models.Federated;
+
+/// <summary>
+/// A flat float32 weight vector, immutable by convention (never change <see cref="Values"/> after
+/// construction). On the wire it is raw little-endian bytes.
+/// </summary>
+public sealed class ModelWeights(float[] values)
+{
+    public float[] Values { get; } = values;
+
+    public int Length => Values.Length;
+
+    public static ModelWeights FromBytes(byte[] bytes)
+    {
+        if (bytes.Length % sizeof(float) != 0)
+        {
+            throw new ArgumentException($"a weight payload of {bytes.Length} bytes is not a whole number of float32 values");
+        }
+        return new ModelWeights(MemoryMarshal.Cast<byte, float>(bytes).ToArray());
+    }
+
+    public byte[] ToBytes() => MemoryMarshal.AsBytes(Values.AsSpan()).ToArray();
+
+    /// <summary>SHA-256 of the little-endian bytes, lower-case hex: equal hashes mean bit-identical weights.</summary>
+    public string Sha256() => Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(Values.AsSpan())));
+}

@@ -1,0 +1,184 @@
+using System.Text.RegularExpressions;
+using FedOrleans.Models.Data;
+using FedOrleans.Models.Data.Partitioning;
+using FedOrleans.Models.Federated;
+using FedOrleans.Models.Nn;
+using FedOrleans.Models.Training;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace FedOrleans.Models.Specs;
+
+/// <summary>
+/// Parses and validates experiment specs. All errors are collected, each with its YAML path and
+/// what is allowed. <c>--set key=value</c> overrides are applied to the YAML tree before validation,
+/// so an override is checked exactly like the file's own value.
+/// </summary>
+public static partial class SpecParser
+{
+    public const int MaxClients = 10_000_000;
+    public const int MaxRounds = 1_000_000;
+
+    /// <summary>Parses YAML text with overrides (<c>path.to.key=value</c>); throws <see cref="SpecException"/> listing every error.</summary>
+    public static ExperimentSpec Parse(string yaml, IEnumerable<string>? overrides = null, string source = "spec")
+    {
+        var (spec, errors, _) = TryParse(yaml, overrides);
+        if (errors.Count > 0)
+        {
+            throw new SpecException(source, errors);
+        }
+        return spec!;
+    }
+
+    /// <summary>Parses without throwing; also returns the canonical YAML (overrides applied) to send to the cluster.</summary>
+    public static (ExperimentSpec? Spec, IReadOnlyList<SpecError> Errors, string CanonicalYaml) TryParse(string yaml, IEnumerable<string>? overrides = null)
+    {
+        var errors = new List<SpecError>();
+        YamlMappingNode root;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml));
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode mapping)
+            {
+                return (null, [new SpecError("(document)", "the spec must be a YAML mapping (key: value lines)")], yaml);
+            }
+            root = mapping;
+        }
+        catch (YamlException e)
+        {
+            return (null, [new SpecError($"(line {e.Start.Line}, column {e.Start.Column})", $"not valid YAML: {e.Message}")], yaml);
+        }
+        foreach (var o in overrides ?? [])
+        {
+            ApplyOverride(root, o, errors);
+        }
+        var spec = Read(root, errors);
+        var writer = new StringWriter();
+        new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
+        return (errors.Count == 0 ? spec : null, errors, writer.ToString());
+    }
+
+    private static void ApplyOverride(YamlMappingNode root, string assignment, List<SpecError> errors)
+    {
+        int eq = assignment.IndexOf('=');
+        if (eq <= 0)
+        {
+            errors.Add(new SpecError($"--set {assignment}", "must look like path.to.key=value, e.g. --set rounds=5"));
+            return;
+        }
+        var path = assignment[..eq].Trim().Split('.');
+        var text = assignment[(eq + 1)..].Trim();
+        YamlNode value;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader("v: " + text));
+            value = ((YamlMappingNode)stream.Documents[0].RootNode).Children[new YamlScalarNode("v")];
+        }
+        catch (YamlException e)
+        {
+            errors.Add(new SpecError(assignment[..eq], $"--set value '{text}' is not valid YAML: {e.Message}"));
+            return;
+        }
+        var node = root;
+        for (int i = 0; i < path.Length - 1; i++)
+        {
+            var key = new YamlScalarNode(path[i]);
+            if (!node.Children.TryGetValue(key, out var child) || child is not YamlMappingNode childMapping)
+            {
+                childMapping = new YamlMappingNode();
+                node.Children[key] = childMapping;
+            }
+            node = childMapping;
+        }
+        node.Children[new YamlScalarNode(path[^1])] = value;
+    }
+
+    private static ExperimentSpec Read(YamlMappingNode root, List<SpecError> errors)
+    {
+        var top = new YamlFields(root, "", errors);
+        var name = top.String("name", null, required: true) ?? "unnamed";
+        if (!NamePattern().IsMatch(name))
+        {
+            errors.Add(new SpecError("name", $"'{name}' is not allowed; use 1-64 characters a-z, 0-9, '-', '_', starting with a letter or digit (it names the results folder)"));
+        }
+        var seed = top.ULong("seed", 0);
+        var rounds = top.Int("rounds", 10, 1, MaxRounds, required: true);
+        var dataset = top.Enum("dataset", DatasetName.Mnist, required: true);
+        var trainer = top.Enum("trainer", TrainerKind.Supervised);
+        var timeout = top.Double("round_timeout_s", 300, 0.001, 86_400, minExclusive: true);
+        var evaluateEvery = top.Int("evaluate_every", 1, 1, MaxRounds);
+
+        var fed = top.Section("federation");
+        var clients = fed.Int("clients", 10, 1, MaxClients, required: true);
+        var kind = fed.Enum("partition", PartitionKind.Iid);
+        var federation = new PartitionSpec(
+            kind,
+            clients,
+            SeedMixer.Mix(seed, SeedMixer.PartitionPurpose),
+            Alpha: fed.Double("alpha", 0.5, 0, 1e6, minExclusive: true),
+            MinSize: fed.Int("min_size", kind == PartitionKind.Dirichlet ? 10 : 1, 0, 1_000_000),
+            ClassesPerClient: fed.Int("classes_per_client", 2, 1, 1000),
+            ShardsPerClient: fed.Int("shards_per_client", 2, 1, 1000),
+            UnlabelledClients: fed.Int("unlabelled_clients", 0, 0, MaxClients));
+        if (federation.UnlabelledClients > clients)
+        {
+            errors.Add(new SpecError("federation.unlabelled_clients", $"{federation.UnlabelledClients} exceeds federation.clients ({clients})"));
+        }
+        if (fed.Has("alpha") && kind != PartitionKind.Dirichlet)
+        {
+            errors.Add(new SpecError("federation.alpha", $"only applies to partition: dirichlet (partition is {YamlFields.EnumName(kind)})"));
+        }
+        fed.RejectUnknown("clients", "partition", "alpha", "min_size", "classes_per_client", "shards_per_client", "unlabelled_clients");
+
+        var modelFields = top.Section("model");
+        var modelKind = modelFields.Enum("kind", ModelKind.Logistic);
+        var hidden = modelFields.IntList("hidden", modelKind == ModelKind.Mlp ? [200, 200] : [], 1, 100_000);
+        if (modelFields.Has("hidden") && modelKind != ModelKind.Mlp)
+        {
+            errors.Add(new SpecError("model.hidden", $"only applies to kind: mlp (kind is {YamlFields.EnumName(modelKind)})"));
+        }
+        modelFields.RejectUnknown("kind", "hidden");
+
+        var t = top.Section("train");
+        var train = new TrainerSettings(
+            Epochs: t.Int("epochs", 1, 1, 10_000),
+            BatchSize: t.Int("batch_size", 32, 1, 1_000_000),
+            LearningRate: t.Double("lr", 0.05, 0, 100, minExclusive: true),
+            Optimizer: t.Enum("optimizer", OptimizerKind.Sgd),
+            Momentum: t.Double("momentum", 0, 0, 0.9999),
+            WeightDecay: t.Double("weight_decay", 0, 0, 10));
+        t.RejectUnknown("epochs", "batch_size", "lr", "optimizer", "momentum", "weight_decay");
+
+        var s = top.Section("strategy");
+        var strategy = new StrategySpec(
+            Kind: s.Enum("kind", StrategyKind.FedAvg),
+            FractionFit: s.Double("fraction_fit", 0.1, 0, 1, minExclusive: true),
+            MinFitClients: s.Int("min_fit_clients", 1, 1, MaxClients),
+            MinResults: s.Int("min_results", 1, 1, MaxClients),
+            ProximalMu: s.Double("proximal_mu", 0.01, 0, 1e6),
+            ServerLearningRate: s.Double("server_lr", 1.0, 0, 1e3, minExclusive: true),
+            ServerMomentum: s.Double("server_momentum", 0.9, 0, 0.9999),
+            Beta1: s.Double("beta1", 0.9, 0, 0.9999),
+            Beta2: s.Double("beta2", 0.99, 0, 0.99999),
+            Tau: s.Double("tau", 1e-3, 0, 10, minExclusive: true));
+        s.RejectUnknown("kind", "fraction_fit", "min_fit_clients", "min_results", "proximal_mu", "server_lr", "server_momentum", "beta1", "beta2", "tau");
+        if (strategy.MinFitClients > clients)
+        {
+            errors.Add(new SpecError("strategy.min_fit_clients", $"{strategy.MinFitClients} exceeds federation.clients ({clients})"));
+        }
+        int perRound = ClientSampler.SampleSize(clients, strategy.FractionFit, strategy.MinFitClients);
+        if (strategy.MinResults > perRound)
+        {
+            errors.Add(new SpecError("strategy.min_results", $"{strategy.MinResults} exceeds the {perRound} clients sampled per round (fraction_fit x clients, at least min_fit_clients)"));
+        }
+
+        top.RejectUnknown("name", "seed", "rounds", "dataset", "trainer", "round_timeout_s", "evaluate_every", "federation", "model", "train", "strategy");
+        return new ExperimentSpec(name, seed, rounds, dataset, federation, new ModelSpec(modelKind, hidden), trainer, train, strategy,
+            TimeSpan.FromSeconds(timeout), evaluateEvery);
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    private static partial Regex NamePattern();
+}

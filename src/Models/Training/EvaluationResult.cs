@@ -1,0 +1,4 @@
+namespace FedOrleans.Models.Training;
+
+/// <summary>Accuracy and mean cross-entropy on <see cref="Count"/> samples.</summary>
+public sealed record EvaluationResult(double Accuracy, double Loss, int Count);

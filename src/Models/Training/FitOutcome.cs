@@ -1,0 +1,6 @@
+using FedOrleans.Models.Federated;
+
+namespace FedOrleans.Models.Training;
+
+/// <summary>The result of one local fit: new weights, the number of samples they were trained on, the mean training loss.</summary>
+public sealed record FitOutcome(ModelWeights Weights, int NumSamples, double TrainLoss);

@@ -1,0 +1,66 @@
+using FedOrleans.Models.Federated;
+using FedOrleans.Models.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FedOrleans.Models.Training;
+
+/// <summary>
+/// Local supervised training with cross-entropy: epochs of shuffled minibatches (order from the fit's
+/// own generator), SGD or Adam, and FedProx's proximal term when <see cref="TrainerSettings.ProximalMu"/> &gt; 0.
+/// An unlabelled client trains nothing and reports zero samples.
+/// </summary>
+public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILocalTrainer
+{
+    public FitOutcome Fit(ModelWeights global, FitInstructions instructions, ClientShard shard, CancellationToken ct)
+    {
+        if (shard.Unlabelled || shard.Count == 0)
+        {
+            return new FitOutcome(global, 0, double.NaN);
+        }
+        var s = instructions.Settings;
+        using var scope = NewDisposeScope();
+        using var module = ModelFactory.Create(model, shape);
+        ParameterVector.Write(module, global.Values);
+        var parameters = module.parameters().ToList();
+        var anchors = s.ProximalMu > 0 ? parameters.Select(p => p.detach().clone()).ToList() : null;
+        using var generator = new Generator(instructions.Seed);
+        using var optimizer = CreateOptimizer(s, parameters);
+        var x = TensorBatches.Features(shard.Dataset, shard.Indices);
+        var y = TensorBatches.Labels(shard.Dataset, shard.Indices);
+        int n = shard.Count;
+        double lossSum = 0;
+        long seen = 0;
+        module.train();
+        for (int epoch = 0; epoch < s.Epochs; epoch++)
+        {
+            using var order = randperm(n, generator: generator);
+            for (int start = 0; start < n; start += s.BatchSize)
+            {
+                ct.ThrowIfCancellationRequested();
+                using var batchScope = NewDisposeScope();
+                var idx = order.narrow(0, start, Math.Min(s.BatchSize, n - start));
+                var logits = module.call(x.index_select(0, idx));
+                var loss = nn.functional.cross_entropy(logits, y.index_select(0, idx));
+                lossSum += loss.item<float>() * idx.shape[0];
+                seen += idx.shape[0];
+                if (anchors is not null)
+                {
+                    var proximal = parameters.Zip(anchors, (p, a) => (p - a).square().sum()).Aggregate((a, b) => a + b);
+                    loss = loss + (s.ProximalMu / 2) * proximal;
+                }
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+            }
+        }
+        return new FitOutcome(new ModelWeights(ParameterVector.Read(module)), n, lossSum / Math.Max(seen, 1));
+    }
+
+    private static optim.Optimizer CreateOptimizer(TrainerSettings s, IEnumerable<TorchSharp.Modules.Parameter> parameters) => s.Optimizer switch
+    {
+        OptimizerKind.Sgd => optim.SGD(parameters, s.LearningRate, momentum: s.Momentum, weight_decay: s.WeightDecay),
+        OptimizerKind.Adam => optim.Adam(parameters, s.LearningRate, weight_decay: s.WeightDecay),
+        _ => throw new ArgumentOutOfRangeException(nameof(s)),
+    };
+}

@@ -1,0 +1,13 @@
+namespace FedOrleans.Models.Training;
+
+/// <summary>
+/// Local training settings. <see cref="ProximalMu"/> &gt; 0 adds FedProx's (mu/2)||w - w_global||^2 to the loss.
+/// </summary>
+public sealed record TrainerSettings(
+    int Epochs = 1,
+    int BatchSize = 32,
+    double LearningRate = 0.05,
+    OptimizerKind Optimizer = OptimizerKind.Sgd,
+    double Momentum = 0,
+    double WeightDecay = 0,
+    double ProximalMu = 0);
