@@ -21,4 +21,5 @@ public sealed record ExperimentSpec(
     TrainerSettings Train,
     StrategySpec Strategy,
     TimeSpan RoundTimeout,
-    int EvaluateEvery);
+    int EvaluateEvery,
+    FaultSpec Faults);

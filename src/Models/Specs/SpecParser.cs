@@ -174,9 +174,19 @@ public static partial class SpecParser
             errors.Add(new SpecError("strategy.min_results", $"{strategy.MinResults} exceeds the {perRound} clients sampled per round (fraction_fit x clients, at least min_fit_clients)"));
         }
 
-        top.RejectUnknown("name", "seed", "rounds", "dataset", "trainer", "round_timeout_s", "evaluate_every", "federation", "model", "train", "strategy");
+        var f = top.Section("faults");
+        var faults = new FaultSpec(
+            f.IntList("fail_clients", [], 0, MaxClients),
+            f.Double("dropout_rate", 0, 0, 1));
+        foreach (var c in faults.FailClients.Where(c => c >= clients))
+        {
+            errors.Add(new SpecError("faults.fail_clients", $"client {c} does not exist; clients are 0..{clients - 1}"));
+        }
+        f.RejectUnknown("fail_clients", "dropout_rate");
+
+        top.RejectUnknown("name", "seed", "rounds", "dataset", "trainer", "round_timeout_s", "evaluate_every", "federation", "model", "train", "strategy", "faults");
         return new ExperimentSpec(name, seed, rounds, dataset, federation, new ModelSpec(modelKind, hidden), trainer, train, strategy,
-            TimeSpan.FromSeconds(timeout), evaluateEvery);
+            TimeSpan.FromSeconds(timeout), evaluateEvery, faults);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]

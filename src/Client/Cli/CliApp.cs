@@ -1,0 +1,28 @@
+using System.CommandLine;
+
+namespace FedOrleans.Client.Cli;
+
+/// <summary>The <c>fedorleans</c> command tree.</summary>
+public static class CliApp
+{
+    public static RootCommand Create(CancellationToken stop)
+    {
+        var root = new RootCommand("FedOrleans: federated-learning simulation on Microsoft Orleans")
+        {
+            RunCommand.Create(stop),
+            DataCommands.Create(stop),
+        };
+        foreach (var command in ClusterCommands.Create(stop))
+        {
+            root.Subcommands.Add(command);
+        }
+        return root;
+    }
+
+    /// <summary>Runs the console; the first Ctrl-C cancels <paramref name="stop"/>'s source gracefully.</summary>
+    public static async Task<int> InvokeAsync(string[] args, CancellationTokenSource stop)
+    {
+        var parse = Create(stop.Token).Parse(args);
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+}

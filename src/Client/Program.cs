@@ -1,0 +1,15 @@
+using FedOrleans.Client.Cli;
+
+// `fedorleans`: see `fedorleans --help`. The first Ctrl-C stops the experiment cleanly and keeps
+// every finished round; a second one ends the process at once.
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    if (!stop.IsCancellationRequested)
+    {
+        e.Cancel = true;
+        Console.Error.WriteLine("stopping: cancelling the experiment and writing the finished rounds (Ctrl-C again to quit now)");
+        stop.Cancel();
+    }
+};
+return await CliApp.InvokeAsync(args, stop);

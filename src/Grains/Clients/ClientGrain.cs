@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using FedOrleans.Contracts;
+using FedOrleans.Grains.Federation;
+using FedOrleans.Grains.Mapping;
+using FedOrleans.Grains.Training;
+using FedOrleans.Models.Federated;
+using FedOrleans.Models.Specs;
+using Orleans.Runtime;
+
+namespace FedOrleans.Grains.Clients;
+
+/// <summary>
+/// One simulated client. It holds no copy of the data: its shard is an index array of the silo's
+/// shared dataset, derived from the seeded partition. Training runs through the silo's training gate.
+/// Idle clients are collected after a few minutes; re-activation costs a dictionary lookup.
+/// </summary>
+[CollectionAgeLimit(Minutes = 5)]
+public sealed class ClientGrain(FederationCache federations, TrainingGate gate, ILocalSiloDetails silo) : Grain, IClientGrain
+{
+    private string _experimentId = "";
+    private int _index;
+    private int _fits;
+    private int _lastRound;
+    private int _shardSize = -1;
+    private bool _unlabelled;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_experimentId, _index) = GrainKeys.ParseClient(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
+    public async Task<FitResult> FitAsync(FitRequest request, CancellationToken cancellationToken)
+    {
+        var federation = await GetFederationAsync();
+        var shard = federation.Shard(_index);
+        _shardSize = shard.Count;
+        _unlabelled = shard.Unlabelled;
+        var instructions = request.ToInstructions();
+        if (federation.Spec.Faults.ShouldFail(new ClientId(_index), instructions.Seed))
+        {
+            throw new SimulatedClientFailureException(_index, request.Round);
+        }
+        var global = ModelWeights.FromBytes(request.GlobalWeights);
+        var stopwatch = Stopwatch.StartNew();
+        var outcome = await gate.RunAsync(() => federation.Trainer.Fit(global, instructions, shard, cancellationToken), cancellationToken);
+        _fits++;
+        _lastRound = request.Round;
+        return new FitResult(
+            ReferenceEquals(outcome.Weights, global) ? request.GlobalWeights : outcome.Weights.ToBytes(),
+            outcome.NumSamples, outcome.TrainLoss, stopwatch.Elapsed.TotalSeconds);
+    }
+
+    public async Task<ClientInfo> GetInfoAsync()
+    {
+        if (_shardSize < 0)
+        {
+            var shard = (await GetFederationAsync()).Shard(_index);
+            _shardSize = shard.Count;
+            _unlabelled = shard.Unlabelled;
+        }
+        return new ClientInfo(_experimentId, _index, _shardSize, _unlabelled, _fits, _lastRound, silo.SiloAddress.ToString());
+    }
+
+    private Task<ExperimentFederation> GetFederationAsync() =>
+        federations.GetAsync(_experimentId, async () =>
+            SpecParser.Parse(await GrainFactory.GetGrain<IExperimentGrain>(GrainKeys.Experiment(_experimentId)).GetSpecAsync()));
+}

@@ -1,0 +1,12 @@
+namespace FedOrleans.Contracts;
+
+/// <summary>What a client grain reports about itself.</summary>
+[GenerateSerializer, Immutable, Alias("fedorleans.ClientInfo")]
+public sealed record ClientInfo(
+    [property: Id(0)] string ExperimentId,
+    [property: Id(1)] int Index,
+    [property: Id(2)] int ShardSize,
+    [property: Id(3)] bool Unlabelled,
+    [property: Id(4)] int Fits,
+    [property: Id(5)] int LastRound,
+    [property: Id(6)] string Silo);

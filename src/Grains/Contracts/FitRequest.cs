@@ -1,0 +1,12 @@
+namespace FedOrleans.Contracts;
+
+/// <summary>
+/// One round's work for one client. <see cref="GlobalWeights"/> is raw little-endian float32; the
+/// record is immutable, so in-process calls pass it without copying.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("fedorleans.FitRequest")]
+public sealed record FitRequest(
+    [property: Id(0)] int Round,
+    [property: Id(1)] ulong Seed,
+    [property: Id(2)] TrainerSettingsWire Settings,
+    [property: Id(3)] byte[] GlobalWeights);

@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace FedOrleans.Contracts;
+
+/// <summary>The one place grain keys are made and read: experiment <c>quickstart</c>, client <c>quickstart/0007</c>.</summary>
+public static class GrainKeys
+{
+    public static string Experiment(string experimentId) => experimentId;
+
+    public static string Client(string experimentId, int index) =>
+        string.Create(CultureInfo.InvariantCulture, $"{experimentId}/{index:D4}");
+
+    /// <summary>Splits a client key into its experiment id and client index.</summary>
+    public static (string ExperimentId, int Index) ParseClient(string key)
+    {
+        int slash = key.LastIndexOf('/');
+        if (slash <= 0 || !int.TryParse(key.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        {
+            throw new ArgumentException($"'{key}' is not a client key of the form <experiment>/<index>");
+        }
+        return (key[..slash], index);
+    }
+}

@@ -1,0 +1,14 @@
+using Orleans.Concurrency;
+
+namespace FedOrleans.Contracts;
+
+/// <summary>One simulated client (key: <see cref="GrainKeys.Client"/>): its shard of the data and its private state.</summary>
+[Alias("fedorleans.IClientGrain")]
+public interface IClientGrain : IGrainWithStringKey
+{
+    [Alias("FitAsync")]
+    Task<FitResult> FitAsync(FitRequest request, CancellationToken cancellationToken);
+
+    [Alias("GetInfoAsync"), AlwaysInterleave]
+    Task<ClientInfo> GetInfoAsync();
+}

@@ -1,0 +1,33 @@
+using Orleans.Concurrency;
+
+namespace FedOrleans.Contracts;
+
+/// <summary>
+/// The coordinator of one experiment (key: the experiment id). Start/poll: <see cref="StartAsync"/>
+/// returns at once, rounds run in the grain, progress is published on the experiment's stream.
+/// </summary>
+[Alias("fedorleans.IExperimentGrain")]
+public interface IExperimentGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the experiment described by <paramref name="specYaml"/>. Idempotent for the same spec; refuses another spec under a used id.</summary>
+    [Alias("StartAsync")]
+    Task<ExperimentStatus> StartAsync(string specYaml);
+
+    [Alias("GetStatusAsync"), AlwaysInterleave]
+    Task<ExperimentStatus> GetStatusAsync();
+
+    /// <summary>Returns once <paramref name="round"/> rounds are complete or the experiment has finished, or after <paramref name="timeout"/>.</summary>
+    [Alias("WaitForAsync"), AlwaysInterleave]
+    Task<ExperimentStatus> WaitForAsync(int round, TimeSpan timeout);
+
+    [Alias("GetReportAsync"), AlwaysInterleave]
+    Task<ExperimentReport> GetReportAsync();
+
+    /// <summary>The validated spec, as YAML; client grains read it to build their shard.</summary>
+    [Alias("GetSpecAsync"), AlwaysInterleave]
+    Task<string> GetSpecAsync();
+
+    /// <summary>Stops after cancelling the round in flight; finished rounds are kept.</summary>
+    [Alias("CancelAsync")]
+    Task<ExperimentStatus> CancelAsync();
+}

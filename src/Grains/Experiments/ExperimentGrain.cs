@@ -1,0 +1,321 @@
+using System.Diagnostics;
+using FedOrleans.Contracts;
+using FedOrleans.Grains.Federation;
+using FedOrleans.Grains.Mapping;
+using FedOrleans.Grains.Training;
+using FedOrleans.Models.Federated;
+using FedOrleans.Models.Nn;
+using FedOrleans.Models.Specs;
+using FedOrleans.Models.Training;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace FedOrleans.Grains.Experiments;
+
+/// <summary>
+/// Coordinates one experiment. The round loop runs as a background task on this grain's scheduler
+/// (so queries interleave with it at every await): sample, fan out <c>FitAsync</c> with a deadline,
+/// collect results and failures, aggregate in client-index order, evaluate, persist, publish. A
+/// reminder revives the loop after a deactivation or a lost silo; it resumes from the last persisted round.
+/// </summary>
+public sealed class ExperimentGrain(
+    [PersistentState("experiment", FedOrleansNames.StateStorage)] IPersistentState<ExperimentState> state,
+    FederationCache federations,
+    TrainingGate gate,
+    ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
+{
+    /// <summary>How long an idle coordinator stays active between rounds; the loop renews it every round.</summary>
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromMinutes(30);
+
+    private readonly List<(int Round, TaskCompletionSource Signal)> _waiters = [];
+    private ExperimentSpec? _spec;
+    private Task? _loop;
+    private CancellationTokenSource? _loopCancellation;
+    private bool _cancelRequested;
+    private IAsyncStream<ExperimentEvent>? _progress;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _progress = this.GetStreamProvider(FedOrleansNames.StreamProvider)
+            .GetStream<ExperimentEvent>(StreamId.Create(FedOrleansNames.ProgressNamespace, Id));
+        if (state.State.Phase == ExperimentPhase.Running)
+        {
+            state.State.Resumes++;
+            await state.WriteStateAsync(cancellationToken);
+            logger.LogWarning("{ExperimentId} resumes after round {Round} (resume {Resumes})", Id, state.State.CompletedRounds, state.State.Resumes);
+            StartLoop();
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Stop the loop without recording anything for the round in flight: the next activation redoes it.
+        if (_loop is { IsCompleted: false } loop)
+        {
+            await _loopCancellation!.CancelAsync();
+            await loop;
+        }
+    }
+
+    public async Task<ExperimentStatus> StartAsync(string specYaml)
+    {
+        var spec = SpecParser.Parse(specYaml, source: $"experiment {Id}");
+        if (state.State.Phase != ExperimentPhase.NotStarted)
+        {
+            if (state.State.SpecYaml == specYaml && state.State.Phase == ExperimentPhase.Running)
+            {
+                return Status();
+            }
+            throw new InvalidOperationException(
+                $"experiment id '{Id}' is already used ({state.State.Phase}, {state.State.CompletedRounds} rounds); choose another id (fedorleans run --id) or another name");
+        }
+        var federation = await federations.GetAsync(Id, () => Task.FromResult(spec));
+        var initial = await gate.RunAsync(
+            () => new ModelWeights(ModelFactory.InitialWeights(spec.Model, federation.Shape, SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose))),
+            CancellationToken.None);
+        var strategyState = StrategyFactory.Create(spec).Initialize(initial, spec);
+        state.State = new ExperimentState
+        {
+            SpecYaml = specYaml,
+            Phase = ExperimentPhase.Running,
+            GlobalWeights = strategyState.Global.ToBytes(),
+        };
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(FedOrleansNames.ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await GrainFactory.GetGrain<IExperimentRegistryGrain>(IExperimentRegistryGrain.Key).AddAsync(Id);
+        _spec = spec;
+        logger.LogInformation("{ExperimentId} starts: {Rounds} rounds, {Clients} clients, {Strategy}", Id, spec.Rounds, spec.Federation.Clients, StrategyFactory.Create(spec).Describe());
+        await PublishAsync(null);
+        StartLoop();
+        return Status();
+    }
+
+    public Task<ExperimentStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    public async Task<ExperimentStatus> WaitForAsync(int round, TimeSpan timeout)
+    {
+        if (Reached(round))
+        {
+            return Status();
+        }
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiter = (round, signal);
+        _waiters.Add(waiter);
+        try
+        {
+            await Task.WhenAny(signal.Task, Task.Delay(timeout));
+        }
+        finally
+        {
+            _waiters.Remove(waiter);
+        }
+        return Status();
+    }
+
+    public Task<ExperimentReport> GetReportAsync()
+    {
+        var weights = ModelWeights.FromBytes(state.State.GlobalWeights);
+        var strategy = _spec ?? (state.State.SpecYaml.Length > 0 ? SpecParser.Parse(state.State.SpecYaml) : null);
+        return Task.FromResult(new ExperimentReport(
+            Status(),
+            state.State.SpecYaml,
+            state.State.History.ToList(),
+            state.State.GlobalWeights,
+            weights.Sha256(),
+            Process.GetCurrentProcess().PeakWorkingSet64,
+            strategy is null ? "" : StrategyFactory.Create(strategy).Describe()));
+    }
+
+    public Task<string> GetSpecAsync() => state.State.SpecYaml.Length > 0
+        ? Task.FromResult(state.State.SpecYaml)
+        : throw new InvalidOperationException($"experiment '{Id}' has not been started");
+
+    public async Task<ExperimentStatus> CancelAsync()
+    {
+        if (state.State.Phase != ExperimentPhase.Running)
+        {
+            return Status();
+        }
+        _cancelRequested = true;
+        if (_loop is { IsCompleted: false } loop)
+        {
+            await _loopCancellation!.CancelAsync();
+            await loop;
+        }
+        else
+        {
+            await FinishAsync(ExperimentPhase.Cancelled, null);
+        }
+        return Status();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Activation already resumed a running experiment; a finished one no longer needs the reminder.
+        if (state.State.Phase != ExperimentPhase.Running)
+        {
+            return UnregisterResumeReminderAsync();
+        }
+        if (_loop is null || _loop.IsCompleted)
+        {
+            StartLoop();
+        }
+        return Task.CompletedTask;
+    }
+
+    private void StartLoop()
+    {
+        _spec ??= SpecParser.Parse(state.State.SpecYaml, source: $"experiment {Id}");
+        _loopCancellation = new CancellationTokenSource();
+        _loop = RunLoopAsync(_spec, _loopCancellation.Token);
+    }
+
+    private async Task RunLoopAsync(ExperimentSpec spec, CancellationToken ct)
+    {
+        try
+        {
+            var federation = await federations.GetAsync(Id, () => Task.FromResult(spec));
+            var strategy = StrategyFactory.Create(spec);
+            var strategyState = new StrategyState(
+                ModelWeights.FromBytes(state.State.GlobalWeights),
+                WireMapping.SlotsFromBytes(state.State.StrategySlots, state.State.StrategySlotCount),
+                state.State.StrategyStep);
+            var clients = Enumerable.Range(0, spec.Federation.Clients).Select(i => new ClientId(i)).ToArray();
+            while (state.State.CompletedRounds < spec.Rounds)
+            {
+                ct.ThrowIfCancellationRequested();
+                DelayDeactivation(KeepAlive);
+                var (summary, next) = await RunRoundAsync(spec, federation, strategy, strategyState, clients, ct);
+                strategyState = next;
+                state.State.CompletedRounds = summary.Round;
+                state.State.GlobalWeights = next.Global.ToBytes();
+                state.State.StrategySlots = WireMapping.ToBytes(next.Slots);
+                state.State.StrategySlotCount = next.Slots.Count;
+                state.State.StrategyStep = next.Step;
+                state.State.History.Add(summary);
+                state.State.ElapsedSeconds += summary.Seconds;
+                await state.WriteStateAsync(CancellationToken.None);
+                logger.LogInformation("{ExperimentId} round {Round}: {Received}/{Sampled} results, {Failed} failures, accuracy {Accuracy:F4}",
+                    Id, summary.Round, summary.Received, summary.Sampled, summary.Failed, summary.TestAccuracy);
+                await PublishAsync(summary);
+            }
+            await FinishAsync(ExperimentPhase.Completed, null);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            if (_cancelRequested)
+            {
+                await FinishAsync(ExperimentPhase.Cancelled, null);
+            }
+            // Otherwise the grain is deactivating: keep Phase = Running so the next activation resumes.
+        }
+        catch (Exception e)
+        {
+            // The experiment itself broke (bad data, storage failure, a bug): record it as failed with
+            // every finished round kept, rather than leave a loop that silently stopped.
+            logger.LogError(e, "{ExperimentId} failed after round {Round}", Id, state.State.CompletedRounds);
+            await FinishAsync(ExperimentPhase.Failed, e.Message);
+        }
+    }
+
+    private async Task<(RoundSummary Summary, StrategyState Next)> RunRoundAsync(
+        ExperimentSpec spec, ExperimentFederation federation, IFederatedStrategy strategy, StrategyState current, ClientId[] clients, CancellationToken ct)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var round = new RoundContext(state.State.CompletedRounds + 1, spec.Seed);
+        var assignments = strategy.ConfigureFit(round, current, clients);
+        var global = current.Global.ToBytes();
+        var answers = await Task.WhenAll(assignments.Select(a => FitClientAsync(a, global, spec.RoundTimeout, ct)));
+        ct.ThrowIfCancellationRequested();
+        var updates = answers.Where(a => a.Result is not null).Select(a => a.Result!.ToUpdate(a.Client)).ToList();
+        var failures = answers.Where(a => a.Result is null).Select(a => new ClientFailure(a.Client, a.Error!)).ToList();
+        var outcome = strategy.AggregateFit(round, current, updates, failures);
+        var evaluation = new EvaluationResult(double.NaN, double.NaN, 0);
+        bool evaluate = outcome.Accepted && spec.Trainer != TrainerKind.NoOp
+            && (round.Round % spec.EvaluateEvery == 0 || round.Round == spec.Rounds);
+        if (evaluate)
+        {
+            var weights = outcome.State.Global;
+            evaluation = await gate.RunAsync(() => ModelEvaluator.Evaluate(spec.Model, federation.Shape, weights, federation.Data.Test, ct), ct);
+        }
+        var withSamples = updates.Where(u => u.NumSamples > 0).ToList();
+        double trainLoss = withSamples.Count == 0 ? double.NaN
+            : withSamples.Sum(u => u.TrainLoss * u.NumSamples) / withSamples.Sum(u => (double)u.NumSamples);
+        var summary = new RoundSummary(
+            round.Round, assignments.Count, updates.Count, failures.Count, outcome.Accepted,
+            outcome.Accepted ? "ok" : $"aborted: {outcome.Reason}",
+            evaluation.Accuracy, evaluation.Loss, trainLoss, stopwatch.Elapsed.TotalSeconds, outcome.AggregatedSamples,
+            failures.OrderBy(f => f.Client).Take(20).Select(f => new ClientFailureWire(f.Client.Index, f.Reason)).ToList());
+        if (!outcome.Accepted)
+        {
+            logger.LogWarning("{ExperimentId} round {Round} aborted: {Reason}", Id, round.Round, outcome.Reason);
+        }
+        return (summary, outcome.State);
+    }
+
+    private async Task<(ClientId Client, FitResult? Result, string? Error)> FitClientAsync(
+        ClientAssignment assignment, byte[] global, TimeSpan timeout, CancellationToken loopToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(loopToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            var client = GrainFactory.GetGrain<IClientGrain>(GrainKeys.Client(Id, assignment.Client.Index));
+            var result = await client.FitAsync(assignment.Instructions.ToRequest(global), deadline.Token);
+            return (assignment.Client, result, null);
+        }
+        catch (OperationCanceledException) when (!loopToken.IsCancellationRequested)
+        {
+            return (assignment.Client, null, $"missed the round deadline ({timeout.TotalSeconds:0.###} s)");
+        }
+        catch (Exception e) when (!loopToken.IsCancellationRequested)
+        {
+            // The fan-out is the one place a client's exception is caught: it becomes a ClientFailure.
+            return (assignment.Client, null, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private async Task FinishAsync(ExperimentPhase phase, string? error)
+    {
+        state.State.Phase = phase;
+        state.State.Error = error;
+        await state.WriteStateAsync(CancellationToken.None);
+        await UnregisterResumeReminderAsync();
+        logger.LogInformation("{ExperimentId} {Phase} after {Rounds} rounds", Id, phase, state.State.CompletedRounds);
+        await PublishAsync(null);
+    }
+
+    private async Task UnregisterResumeReminderAsync()
+    {
+        var reminder = await this.GetReminder(FedOrleansNames.ResumeReminder);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private async Task PublishAsync(RoundSummary? round)
+    {
+        var status = Status();
+        foreach (var (target, signal) in _waiters.ToList())
+        {
+            if (Reached(target))
+            {
+                signal.TrySetResult();
+            }
+        }
+        await _progress!.OnNextAsync(new ExperimentEvent(status, round));
+    }
+
+    private bool Reached(int round) =>
+        state.State.CompletedRounds >= round || state.State.Phase is not (ExperimentPhase.Running or ExperimentPhase.NotStarted);
+
+    private ExperimentStatus Status() => new(
+        Id, state.State.Phase, state.State.CompletedRounds,
+        _spec?.Rounds ?? (state.State.SpecYaml.Length > 0 ? SpecParser.Parse(state.State.SpecYaml).Rounds : 0),
+        state.State.History.Count > 0 ? state.State.History[^1] : null,
+        state.State.Error, state.State.Resumes, state.State.ElapsedSeconds);
+}

@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using FedOrleans.Models.Specs;
+
+namespace FedOrleans.Grains.Federation;
+
+/// <summary>
+/// Builds each experiment's <see cref="ExperimentFederation"/> once per silo: the partition is a pure function of
+/// the spec and its seed, so every silo computes the same shards without shipping index arrays around.
+/// </summary>
+public sealed class FederationCache(DatasetStore datasets)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<ExperimentFederation>>> _federations = new();
+
+    /// <param name="experimentId">The experiment.</param>
+    /// <param name="loadSpec">Where to get the spec on a miss (client grains ask the experiment grain).</param>
+    public Task<ExperimentFederation> GetAsync(string experimentId, Func<Task<ExperimentSpec>> loadSpec)
+    {
+        var lazy = _federations.GetOrAdd(experimentId, _ => new Lazy<Task<ExperimentFederation>>(() => BuildAsync(loadSpec)));
+        var task = lazy.Value;
+        if (task.IsFaulted)
+        {
+            // Never cache a failure: the next caller tries again.
+            _federations.TryRemove(new KeyValuePair<string, Lazy<Task<ExperimentFederation>>>(experimentId, lazy));
+        }
+        return task;
+    }
+
+    public void Forget(string experimentId) => _federations.TryRemove(experimentId, out _);
+
+    private async Task<ExperimentFederation> BuildAsync(Func<Task<ExperimentSpec>> loadSpec)
+    {
+        var spec = await loadSpec();
+        var data = await datasets.GetAsync(spec.Dataset);
+        var partition = await Task.Run(() => Models.Data.Partitioning.Partitioner.Create(spec.Federation, data.Train.Labels, data.Train.NumClasses));
+        return new ExperimentFederation(spec, data, partition);
+    }
+}

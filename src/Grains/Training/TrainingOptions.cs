@@ -1,0 +1,19 @@
+namespace FedOrleans.Grains.Training;
+
+/// <summary>How the silo runs CPU- or GPU-heavy work (bound from the silo's configuration).</summary>
+public sealed class TrainingOptions
+{
+    public const string Section = "FedOrleans:Training";
+
+    /// <summary>Fits running at once on this silo; defaults to the processor count.</summary>
+    public int ConcurrentFits { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Torch intra-op threads per fit (1 for many small fits).</summary>
+    public int TorchThreads { get; set; } = 1;
+
+    /// <summary><c>cpu</c> or <c>cuda</c>.</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>The dataset cache folder; empty means <c>$FEDORLEANS_DATA</c> or the user's cache directory.</summary>
+    public string DataRoot { get; set; } = "";
+}

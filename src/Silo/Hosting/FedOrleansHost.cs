@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using FedOrleans.Grains.Training;
+using FedOrleans.Models.Torch;
+using Orleans.Dashboard;
+
+namespace FedOrleans.Silo.Hosting;
+
+/// <summary>
+/// Builds a FedOrleans silo as a web application: Orleans with localhost clustering, the Orleans
+/// dashboard at <c>/dashboard</c> and <c>/healthz</c>. Used by the silo program and by the console's
+/// embedded mode.
+/// </summary>
+public static class FedOrleansHost
+{
+    /// <summary>Command-line switches of the silo and the configuration keys they set.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
+    {
+        ["--device"] = $"{TrainingOptions.Section}:Device",
+        ["--threads"] = $"{TrainingOptions.Section}:TorchThreads",
+        ["--concurrent-fits"] = $"{TrainingOptions.Section}:ConcurrentFits",
+        ["--data"] = $"{TrainingOptions.Section}:DataRoot",
+        ["--port"] = $"{SiloHostingOptions.Section}:SiloPort",
+        ["--gateway-port"] = $"{SiloHostingOptions.Section}:GatewayPort",
+        ["--http-port"] = $"{SiloHostingOptions.Section}:HttpPort",
+        ["--http-address"] = $"{SiloHostingOptions.Section}:HttpAddress",
+        ["--primary-port"] = $"{SiloHostingOptions.Section}:PrimarySiloPort",
+        ["--cluster-id"] = $"{SiloHostingOptions.Section}:ClusterId",
+    };
+
+    /// <param name="args">Silo command-line arguments (see <see cref="Switches"/>).</param>
+    /// <param name="configure">Last-minute overrides of the bound options (the console's embedded mode picks free ports).</param>
+    public static WebApplication Build(string[] args, Action<SiloHostingOptions, TrainingOptions>? configure = null)
+    {
+        CheckArguments(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.AddCommandLine(args, Switches.ToDictionary());
+        var hosting = builder.Configuration.GetSection(SiloHostingOptions.Section).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
+        var training = builder.Configuration.GetSection(TrainingOptions.Section).Get<TrainingOptions>() ?? new TrainingOptions();
+        configure?.Invoke(hosting, training);
+        builder.Services.AddSingleton(hosting);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort,
+                hosting.PrimarySiloPort > 0 ? new IPEndPoint(IPAddress.Loopback, hosting.PrimarySiloPort) : null,
+                hosting.ServiceId, hosting.ClusterId);
+            silo.AddFedOrleans(o =>
+            {
+                o.Device = training.Device;
+                o.TorchThreads = training.TorchThreads;
+                o.ConcurrentFits = training.ConcurrentFits;
+                o.DataRoot = training.DataRoot;
+            });
+            silo.AddDashboard(o => o.CounterUpdateIntervalMs = 1000);
+        });
+        int httpPort = hosting.HttpPort == 0 ? FreeTcpPort() : hosting.HttpPort;
+        builder.WebHost.UseUrls($"http://{hosting.HttpAddress}:{httpPort}");
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        var app = builder.Build();
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapGet("/healthz", (TrainingGate gate, ILocalSiloDetails silo) => Results.Text(JsonSerializer.Serialize(new
+        {
+            status = "ok",
+            silo = silo.SiloAddress.ToString(),
+            torch = TorchRuntime.Describe(),
+            fits = new { capacity = gate.Capacity, running = gate.Running, waiting = gate.Waiting },
+        }), "application/json"));
+        return app;
+    }
+
+    /// <summary>The HTTP base address the application listens on, once started.</summary>
+    public static string HttpAddress(WebApplication app) => app.Urls.FirstOrDefault() ?? "";
+
+    /// <summary>A TCP port that is free right now on loopback.</summary>
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void CheckArguments(string[] args)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            var name = arg.Split('=', 2)[0];
+            if (!Switches.ContainsKey(name))
+            {
+                throw new ArgumentException($"unknown silo option '{arg}'; allowed: {string.Join(", ", Switches.Keys)} (each followed by a value)");
+            }
+            if (!arg.Contains('=') && (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)))
+            {
+                throw new ArgumentException($"silo option {name} needs a value, e.g. {name} {(name == "--device" ? "cpu" : "4")}");
+            }
+            if (!arg.Contains('='))
+            {
+                i++;
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace FedOrleans.Silo.Hosting;
+
+/// <summary>Where a silo listens and which cluster it joins (bound from configuration section <see cref="Section"/>).</summary>
+public sealed class SiloHostingOptions
+{
+    public const string Section = "FedOrleans:Silo";
+
+    /// <summary>Silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port clients (the console) connect to.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>HTTP port of the dashboard and /healthz; 0 picks a free port.</summary>
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>HTTP bind address; loopback unless configured otherwise.</summary>
+    public string HttpAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The silo port of an existing silo to join on this machine (localhost clustering); 0 for the first silo.</summary>
+    public int PrimarySiloPort { get; set; }
+
+    public string ClusterId { get; set; } = "fedorleans";
+
+    public string ServiceId { get; set; } = "fedorleans";
+}

@@ -1,0 +1,23 @@
+using FedOrleans.Grains.Training;
+using FedOrleans.Models.Torch;
+using Microsoft.Extensions.Options;
+
+namespace FedOrleans.Silo.Hosting;
+
+/// <summary>Loads TorchSharp's native library and sets its thread count before the first grain trains; fails the start if CUDA was asked for and is absent.</summary>
+public sealed class TorchStartup(IOptions<TrainingOptions> options, ILogger<TorchStartup> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        TorchRuntime.Configure(options.Value.TorchThreads);
+        if (options.Value.Device == "cuda" && !TorchSharp.torch.cuda.is_available())
+        {
+            throw new InvalidOperationException(
+                "--device cuda was given but CUDA is not available to TorchSharp: build with -p:TorchBackend=external and put a CUDA libtorch (e.g. a PyTorch install's torch/lib) on LD_LIBRARY_PATH, or start with --device cpu");
+        }
+        logger.LogInformation("Torch ready: {Torch}, device {Device}, {Fits} concurrent fits", TorchRuntime.Describe(), options.Value.Device, options.Value.ConcurrentFits);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,26 @@
+using FedOrleans.Grains.Training;
+using Microsoft.Extensions.Options;
+
+namespace FedOrleans.Silo.Hosting;
+
+/// <summary>Checks the training options at silo start; each message names the setting, its command-line switch and environment variable.</summary>
+public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TrainingOptions options)
+    {
+        var errors = new List<string>();
+        if (options.Device is not ("cpu" or "cuda"))
+        {
+            errors.Add($"FedOrleans:Training:Device (--device, env FedOrleans__Training__Device) is '{options.Device}'; allowed: cpu, cuda");
+        }
+        if (options.ConcurrentFits is < 1 or > 1024)
+        {
+            errors.Add($"FedOrleans:Training:ConcurrentFits (--concurrent-fits, env FedOrleans__Training__ConcurrentFits) is {options.ConcurrentFits}; allowed: 1..1024");
+        }
+        if (options.TorchThreads is < 1 or > 256)
+        {
+            errors.Add($"FedOrleans:Training:TorchThreads (--threads, env FedOrleans__Training__TorchThreads) is {options.TorchThreads}; allowed: 1..256");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,14 @@
+using FedOrleans.Silo.Hosting;
+
+// A FedOrleans silo: `dotnet run --project src/Silo -- [--device cpu|cuda] [--port 11111] [--gateway-port 30000] [--http-port 8080] ...`
+try
+{
+    var app = FedOrleansHost.Build(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (e is ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)
+{
+    Console.Error.WriteLine($"fedorleans silo: {e.Message}");
+    return 2;
+}
