@@ -98,8 +98,15 @@ public static class RunCommand
             {
                 AnsiConsole.MarkupLine($"dashboard: {Markup.Escape(connection.Dashboard)}");
             }
-            var report = await ExperimentRunner.RunAsync(connection.Client, experimentId, canonical,
-                s => Console.WriteLine(ConsoleOutput.ProgressLine(s)), stop);
+            int printed = -1;
+            var report = await ExperimentRunner.RunAsync(connection.Client, experimentId, canonical, s =>
+            {
+                if (s.CompletedRounds != printed)
+                {
+                    printed = s.CompletedRounds;
+                    Console.WriteLine(ConsoleOutput.ProgressLine(s));
+                }
+            }, stop);
             wall.Stop();
             await ResultsWriter.WriteAsync(folder, report, spec, partition, labels.Labels, labels.NumClasses, wall.Elapsed.TotalSeconds,
                 Process.GetCurrentProcess().PeakWorkingSet64, connection.IsEmbedded ? "embedded" : connection.Description);

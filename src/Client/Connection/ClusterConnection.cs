@@ -44,7 +44,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             {
                 training.DataRoot = dataRoot;
             }
-        });
+        }, quiet: true);
         await app.StartAsync(ct);
         return new ClusterConnection(app, app.Services.GetRequiredService<IClusterClient>(), "embedded silo", FedOrleansHost.HttpAddress(app) + "/dashboard/");
     }

