@@ -62,7 +62,12 @@ public sealed class ExperimentGrain(
 
     public async Task<ExperimentStatus> StartAsync(string specYaml)
     {
-        var spec = SpecParser.Parse(specYaml, source: $"experiment {Id}");
+        var (spec, errors, _) = SpecParser.TryParse(specYaml);
+        if (spec is null)
+        {
+            // A plain ArgumentException crosses the wire; the message lists every error with its path.
+            throw new ArgumentException(new SpecException($"experiment {Id}", errors).Message, nameof(specYaml));
+        }
         if (state.State.Phase != ExperimentPhase.NotStarted)
         {
             if (state.State.SpecYaml == specYaml && state.State.Phase == ExperimentPhase.Running)

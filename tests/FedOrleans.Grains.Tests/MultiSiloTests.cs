@@ -1,0 +1,28 @@
+using FedOrleans.Contracts;
+
+namespace FedOrleans.Grains.Tests;
+
+public sealed class MultiSiloTests
+{
+    [Fact]
+    public async Task The_same_seed_gives_the_same_final_weights_on_one_silo_and_on_two()
+    {
+        var hashes = new List<string>();
+        var silosUsed = new List<int>();
+        foreach (var silos in new[] { 1, 2 })
+        {
+            await using var cluster = await TestClusters.StartAsync(silos);
+            var id = Specs.Id($"repro{silos}");
+            var grain = cluster.Client.GetGrain<IExperimentGrain>(id);
+            await grain.StartAsync(Specs.Small("repro", 3));
+            var status = await grain.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
+            Assert.Equal(ExperimentPhase.Completed, status.Phase);
+            hashes.Add((await grain.GetReportAsync()).FinalWeightsSha256);
+            var infos = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => cluster.Client.GetGrain<IClientGrain>(GrainKeys.Client(id, i)).GetInfoAsync()));
+            silosUsed.Add(infos.Select(i => i.Silo).Distinct().Count());
+        }
+        Assert.Equal(1, silosUsed[0]);
+        Assert.True(silosUsed[1] == 2, $"the clients should be spread over both silos, found {silosUsed[1]}");
+        Assert.Equal(hashes[0], hashes[1]);
+    }
+}
