@@ -2,6 +2,12 @@ using FedOrleans.Client.Cli;
 
 // `fedorleans`: see `fedorleans --help`. The first Ctrl-C stops the experiment cleanly and keeps
 // every finished round; a second one ends the process at once.
+// Redirected output (logs, CI) is read by programs and people scrolling back: no wrapping at 80 columns.
+if (Console.IsOutputRedirected)
+{
+    Spectre.Console.AnsiConsole.Profile.Width = 240;
+}
+
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

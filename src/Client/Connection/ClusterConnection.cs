@@ -12,6 +12,9 @@ namespace FedOrleans.Client.Connection;
 /// </summary>
 public sealed class ClusterConnection : IAsyncDisposable
 {
+    /// <summary>Connection attempts, a second apart, before the console gives up on a cluster address.</summary>
+    public const int ConnectAttempts = 5;
+
     private readonly IHost _host;
 
     private ClusterConnection(IHost host, IClusterClient client, string description, string? dashboard)
@@ -53,6 +56,7 @@ public sealed class ClusterConnection : IAsyncDisposable
     public static async Task<ClusterConnection> ConnectAsync(ClusterAddress address, CancellationToken ct)
     {
         var endpoint = await address.ResolveAsync(ct);
+        int attempts = 0;
         var builder = Host.CreateApplicationBuilder([]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Error);
@@ -65,6 +69,16 @@ public sealed class ClusterConnection : IAsyncDisposable
                 o.ServiceId = new SiloHostingOptions().ServiceId;
             });
             client.Configure<MessagingOptions>(o => o.ResponseTimeout = FedOrleansSiloBuilderExtensions.ResponseTimeout);
+            // A few quick retries (a silo that is still starting), then a clear error instead of minutes of waiting.
+            client.UseConnectionRetryFilter(async (_, token) =>
+            {
+                if (++attempts > ConnectAttempts)
+                {
+                    return false;
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), token);
+                return true;
+            });
         });
         var host = builder.Build();
         try

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace FedOrleans.Client.Tests;
+
+/// <summary>Runs the real <c>fedorleans</c> console (and silo) as child processes from the test output folder.</summary>
+public static class Cli
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
+
+    public static string Folder => AppContext.BaseDirectory;
+
+    public sealed record Outcome(int ExitCode, string Output)
+    {
+        public override string ToString() => $"exit {ExitCode}:\n{Output}";
+    }
+
+    /// <summary>A running child process whose merged output is collected.</summary>
+    public sealed class Running : IAsyncDisposable
+    {
+        private readonly StringBuilder _output = new();
+        private readonly Process _process;
+
+        public Running(string dll, IEnumerable<string> args, string workingDirectory)
+        {
+            var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add(Path.Combine(Folder, dll));
+            foreach (var a in args)
+            {
+                psi.ArgumentList.Add(a);
+            }
+            psi.Environment["NO_COLOR"] = "1";
+            psi.Environment["COLUMNS"] = "200";
+            _process = Process.Start(psi)!;
+            _process.OutputDataReceived += (_, e) => Append(e.Data);
+            _process.ErrorDataReceived += (_, e) => Append(e.Data);
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+        }
+
+        public int Id => _process.Id;
+
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        /// <summary>Completes when a line containing <paramref name="text"/> has been printed.</summary>
+        public Task WaitForOutputAsync(string text) => _seen.GetOrAdd(text, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        public async Task<Outcome> WaitAsync(TimeSpan timeout)
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            try
+            {
+                await _process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"process did not exit within {timeout}; output so far:\n{Output}");
+            }
+            _process.WaitForExit();
+            return new Outcome(_process.ExitCode, Output);
+        }
+
+        public void Signal(string signal)
+        {
+            using var kill = Process.Start("kill", ["-s", signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+            _process.Dispose();
+        }
+
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> _seen = new();
+
+        private void Append(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+            foreach (var (text, signal) in _seen)
+            {
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    signal.TrySetResult();
+                }
+            }
+        }
+    }
+
+    public static Running Start(string workingDirectory, params string[] args) => new("fedorleans.dll", args, workingDirectory);
+
+    public static Running StartSilo(string workingDirectory, params string[] args) => new("FedOrleans.Silo.dll", args, workingDirectory);
+
+    public static async Task<Outcome> RunAsync(string workingDirectory, params string[] args)
+    {
+        await using var process = Start(workingDirectory, args);
+        return await process.WaitAsync(Patience);
+    }
+
+    public static string TempFolder() => Directory.CreateTempSubdirectory("fedorleans-cli-").FullName;
+
+    /// <summary>A small experiment: logistic regression on MNIST, 20 clients, 5 a round.</summary>
+    public static string WriteSpec(string folder, string name, int rounds, string extra = "")
+    {
+        var path = Path.Combine(folder, $"{name}.yaml");
+        File.WriteAllText(path, $"""
+            name: {name}
+            seed: 5
+            rounds: {rounds}
+            dataset: mnist
+            federation: {"{"} clients: 20, partition: dirichlet, alpha: 0.5 {"}"}
+            model: {"{"} kind: logistic {"}"}
+            train: {"{"} epochs: 1, batch_size: 32, lr: 0.05 {"}"}
+            strategy: {"{"} kind: fedavg, fraction_fit: 0.25, min_fit_clients: 5, min_results: 4 {"}"}
+            {extra}
+            """);
+        return path;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+
+namespace FedOrleans.Client.Tests;
+
+public sealed class RunCommandTests
+{
+    [Fact]
+    public async Task An_embedded_run_writes_every_result_file()
+    {
+        var folder = Cli.TempFolder();
+        var spec = Cli.WriteSpec(folder, "cli-run", 3);
+        var outcome = await Cli.RunAsync(folder, "run", spec, "--set", "seed=6");
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+        Assert.Contains("round 3/3", outcome.Output);
+        Assert.Contains("final test accuracy", outcome.Output);
+
+        var results = Path.Combine(folder, "results", "cli-run");
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(results, "summary.json")));
+        var root = summary.RootElement;
+        Assert.Equal("completed", root.GetProperty("phase").GetString());
+        Assert.Equal(3, root.GetProperty("rounds").GetArrayLength());
+        Assert.Equal(6UL, root.GetProperty("spec").GetProperty("seed").GetUInt64());
+        Assert.Matches("^[0-9a-f]{64}$", root.GetProperty("final_weights_sha256").GetString());
+        Assert.True(root.GetProperty("final").GetProperty("test_accuracy").GetDouble() > 0.7);
+        Assert.True(root.GetProperty("peak_rss_bytes").GetInt64() > 0);
+        Assert.True(root.GetProperty("wall_seconds").GetDouble() > 0);
+
+        var rounds = File.ReadAllLines(Path.Combine(results, "rounds.csv"));
+        Assert.Equal(4, rounds.Length);
+        Assert.StartsWith("round,sampled,received,failed,accepted,test_accuracy", rounds[0]);
+        var clients = File.ReadAllLines(Path.Combine(results, "clients.csv"));
+        Assert.Equal(21, clients.Length);
+        Assert.Equal(60_000, clients.Skip(1).Sum(l => int.Parse(l.Split(',')[1])));
+        var png = File.ReadAllBytes(Path.Combine(results, "accuracy.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+    }
+
+    [Fact]
+    public async Task A_bad_spec_lists_every_error_and_exits_non_zero()
+    {
+        var folder = Cli.TempFolder();
+        var spec = Cli.WriteSpec(folder, "bad", 3);
+        var outcome = await Cli.RunAsync(folder, "run", spec, "--set", "federation.alpha=-2", "--set", "strategy.kind=fedmagic", "--set", "rounds=x");
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("3 error(s)", outcome.Output);
+        Assert.Contains("federation.alpha", outcome.Output);
+        Assert.Contains("allowed: fedavg, fedprox, fedavgm, fedadam", outcome.Output);
+        Assert.Contains("'x' is not an integer", outcome.Output);
+        Assert.False(Directory.Exists(Path.Combine(folder, "results")));
+
+        var missing = await Cli.RunAsync(folder, "run", Path.Combine(folder, "nope.yaml"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("not found", missing.Output);
+    }
+
+    [Fact]
+    public async Task Bad_and_unreachable_cluster_addresses_get_clear_messages()
+    {
+        var folder = Cli.TempFolder();
+        var spec = Cli.WriteSpec(folder, "addr", 1);
+        var bad = await Cli.RunAsync(folder, "run", spec, "--cluster", "localhost:99999");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("is not a port", bad.Output);
+        var scheme = await Cli.RunAsync(folder, "status", "x", "--cluster", "redis://10.0.0.1:6379");
+        Assert.Equal(2, scheme.ExitCode);
+        Assert.Contains("'redis://' form is not supported", scheme.Output);
+        var port = Silo.Hosting.FedOrleansHost.FreeTcpPort();
+        var unreachable = await Cli.RunAsync(folder, "list", "--cluster", $"127.0.0.1:{port}");
+        Assert.Equal(3, unreachable.ExitCode);
+        Assert.Contains($"no FedOrleans cluster answered at 127.0.0.1:{port}", unreachable.Output);
+    }
+
+    [Fact]
+    public async Task Ctrl_c_cancels_the_experiment_and_keeps_the_finished_rounds()
+    {
+        var folder = Cli.TempFolder();
+        var spec = Cli.WriteSpec(folder, "interrupted", 500);
+        await using var run = Cli.Start(folder, "run", spec);
+        await run.WaitForOutputAsync("round 2/500").WaitAsync(Cli.Patience);
+        run.Signal("INT");
+        var outcome = await run.WaitAsync(Cli.Patience);
+        Assert.True(outcome.ExitCode == 130, outcome.ToString());
+        Assert.Contains("Cancelled", outcome.Output);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results", "interrupted", "summary.json")));
+        int completed = summary.RootElement.GetProperty("completed_rounds").GetInt32();
+        Assert.InRange(completed, 2, 499);
+        Assert.Equal(completed, summary.RootElement.GetProperty("rounds").GetArrayLength());
+        Assert.Equal(completed + 1, File.ReadAllLines(Path.Combine(folder, "results", "interrupted", "rounds.csv")).Length);
+    }
+
+    [Fact]
+    public async Task A_separate_silo_process_runs_experiments_for_the_console()
+    {
+        var folder = Cli.TempFolder();
+        int gateway = Silo.Hosting.FedOrleansHost.FreeTcpPort();
+        await using var silo = Cli.StartSilo(folder, "--port", Silo.Hosting.FedOrleansHost.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--gateway-port", gateway.ToString(System.Globalization.CultureInfo.InvariantCulture), "--http-port", "0");
+        await silo.WaitForOutputAsync("Torch ready").WaitAsync(Cli.Patience);
+        var cluster = $"localhost:{gateway}";
+        var spec = Cli.WriteSpec(folder, "remote", 2);
+        var run = await Cli.RunAsync(folder, "run", spec, "--cluster", cluster);
+        Assert.True(run.ExitCode == 0, run + "\nsilo:\n" + silo.Output);
+        Assert.Contains($"cluster at {cluster}", run.Output);
+        var list = await Cli.RunAsync(folder, "list", "--cluster", cluster);
+        Assert.Contains("remote", list.Output);
+        Assert.Contains("Completed", list.Output);
+        var status = await Cli.RunAsync(folder, "status", "remote", "--cluster", cluster);
+        Assert.Contains("remote: Completed", status.Output);
+        var unknown = await Cli.RunAsync(folder, "status", "nobody", "--cluster", cluster);
+        Assert.Equal(2, unknown.ExitCode);
+    }
+}
