@@ -135,20 +135,21 @@ public static class DataCommands
         {
             return ExitCodes.DataUnavailable;
         }
-        var train = DatasetLoader.Load(spec.Dataset, cache).Train;
+        var labels = DatasetLoader.LoadTrainLabels(spec.Dataset, cache);
+        int numClasses = DatasetCatalog.Get(spec.Dataset).NumClasses;
         Partition partition;
         try
         {
-            partition = Partitioner.Create(spec.Federation, train.Labels, train.NumClasses);
+            partition = Partitioner.Create(spec.Federation, labels, numClasses);
         }
         catch (PartitionException e)
         {
             ConsoleOutput.Error($"federation: {e.Message}");
             return ExitCodes.BadInput;
         }
-        var histograms = partition.ClassHistograms(train.Labels, train.NumClasses);
+        var histograms = partition.ClassHistograms(labels, numClasses);
         var table = new Table().Title($"{spec.Name}: {spec.Federation.Kind} over {partition.Clients} clients").AddColumn("client").AddColumn("samples");
-        for (int c = 0; c < train.NumClasses; c++)
+        for (int c = 0; c < numClasses; c++)
         {
             table.AddColumn(new TableColumn(c.ToString(CultureInfo.InvariantCulture)).RightAligned());
         }
@@ -161,12 +162,12 @@ public static class DataCommands
         AnsiConsole.Write(table);
         var sizes = partition.ClientIndices.Select(c => c.Length).ToArray();
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"clients {partition.Clients}, samples per client min {sizes.Min()} / median {sizes.Order().ElementAt(sizes.Length / 2)} / max {sizes.Max()}, label skew (mean TV distance) {partition.LabelSkew(train.Labels, train.NumClasses):F3}, unlabelled {partition.Unlabelled.Count(u => u)}"));
+            $"clients {partition.Clients}, samples per client min {sizes.Min()} / median {sizes.Order().ElementAt(sizes.Length / 2)} / max {sizes.Max()}, label skew (mean TV distance) {partition.LabelSkew(labels, numClasses):F3}, unlabelled {partition.Unlabelled.Count(u => u)}"));
         if (output is not null)
         {
             Directory.CreateDirectory(output.FullName);
             var path = Path.Combine(output.FullName, "clients.csv");
-            await File.WriteAllTextAsync(path, partition.ToCsv(train.Labels, train.NumClasses), ct);
+            await File.WriteAllTextAsync(path, partition.ToCsv(labels, numClasses), ct);
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(path)}");
         }
         return ExitCodes.Ok;

@@ -67,11 +67,12 @@ public static class RunCommand
         {
             return ExitCodes.DataUnavailable;
         }
-        var labels = DatasetLoader.Load(spec.Dataset, cache).Train;
+        var labels = DatasetLoader.LoadTrainLabels(spec.Dataset, cache);
+        int numClasses = DatasetCatalog.Get(spec.Dataset).NumClasses;
         Partition partition;
         try
         {
-            partition = Partitioner.Create(spec.Federation, labels.Labels, labels.NumClasses);
+            partition = Partitioner.Create(spec.Federation, labels, numClasses);
         }
         catch (PartitionException e)
         {
@@ -108,7 +109,7 @@ public static class RunCommand
                 }
             }, stop);
             wall.Stop();
-            await ResultsWriter.WriteAsync(folder, report, spec, partition, labels.Labels, labels.NumClasses, wall.Elapsed.TotalSeconds,
+            await ResultsWriter.WriteAsync(folder, report, spec, partition, labels, numClasses, wall.Elapsed.TotalSeconds,
                 Process.GetCurrentProcess().PeakWorkingSet64, connection.IsEmbedded ? "embedded" : connection.Description);
             ConsoleOutput.FinalTable(report, folder, wall.Elapsed.TotalSeconds);
             return report.Status.Phase switch

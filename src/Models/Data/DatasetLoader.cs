@@ -25,6 +25,26 @@ public static class DatasetLoader
         };
     }
 
+    /// <summary>
+    /// The training labels only (what a partition needs), without loading the images: the console
+    /// partitions for clients.csv without a second copy of the pixels an embedded silo already holds.
+    /// </summary>
+    public static int[] LoadTrainLabels(DatasetName name, DataCache cache)
+    {
+        var entry = DatasetCatalog.Get(name);
+        if (name is DatasetName.Mnist or DatasetName.FashionMnist)
+        {
+            var path = cache.FilePath(entry, entry.Files[1]);
+            var labels = IdxReader.ReadLabels(path, entry.NumClasses);
+            if (labels.Length != entry.TrainCount)
+            {
+                throw new DataFormatException(path, $"holds {labels.Length} labels, expected {entry.TrainCount}");
+            }
+            return Array.ConvertAll(labels, b => (int)b);
+        }
+        return Load(name, cache).Train.Labels;
+    }
+
     /// <summary>Reads an IDX image/label pair and checks it against the catalog's counts and shape.</summary>
     public static Dataset LoadIdx(CatalogEntry entry, string imagesPath, string labelsPath, int expectedCount)
     {

@@ -1,0 +1,19 @@
+using FedOrleans.Bench;
+
+// Benchmarks (never run by the test suite). Results and the exact commands: docs/benchmarks.md.
+//   dotnet run --project bench/FedOrleans.Bench -c Release -- b1 [--repeats 3]
+//   dotnet run --project bench/FedOrleans.Bench -c Release -- b4 [--sizes 10,100,1000,10000]
+var command = args.FirstOrDefault();
+var options = BenchOptions.Parse(args.Skip(1).ToArray());
+return command switch
+{
+    "b1" => await FluteLrMnist.RunAsync(options),
+    "b4" => await ClientOverhead.RunAsync(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: FedOrleans.Bench b1|b4 [--repeats N] [--sizes 10,100,1000,10000] [--out FILE]");
+    return 2;
+}
