@@ -9,6 +9,7 @@ return command switch
 {
     "b1" => await FluteLrMnist.RunAsync(options),
     "b4" => await ClientOverhead.RunAsync(options),
+    "determinism" => await FitDeterminism.RunAsync(options),
     _ => Usage(),
 };
 

@@ -1,4 +1,5 @@
 using TorchSharp;
+using FedOrleans.Models.Torch;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Nn;
@@ -25,6 +26,7 @@ public static class ModelFactory
     /// </summary>
     public static float[] InitialWeights(ModelSpec spec, InputShape shape, ulong seed)
     {
+        TorchRuntime.EnsureThreadConfigured();
         using var scope = NewDisposeScope();
         using var model = Create(spec, shape);
         using var generator = new Generator(seed);

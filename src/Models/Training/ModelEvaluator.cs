@@ -1,6 +1,7 @@
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Federated;
 using FedOrleans.Models.Nn;
+using FedOrleans.Models.Torch;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Training;
@@ -12,6 +13,7 @@ public static class ModelEvaluator
 
     public static EvaluationResult Evaluate(ModelSpec model, InputShape shape, ModelWeights weights, Dataset data, CancellationToken ct = default)
     {
+        TorchRuntime.EnsureThreadConfigured();
         using var scope = NewDisposeScope();
         using var module = ModelFactory.Create(model, shape);
         ParameterVector.Write(module, weights.Values);

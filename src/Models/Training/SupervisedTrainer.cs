@@ -1,6 +1,7 @@
 using FedOrleans.Models.Federated;
 using FedOrleans.Models.Nn;
 using TorchSharp;
+using FedOrleans.Models.Torch;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Training;
@@ -18,6 +19,7 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILoca
         {
             return new FitOutcome(global, 0, double.NaN);
         }
+        TorchRuntime.EnsureThreadConfigured();
         var s = instructions.Settings;
         using var scope = NewDisposeScope();
         using var module = ModelFactory.Create(model, shape);
