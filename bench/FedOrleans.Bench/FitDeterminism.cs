@@ -8,8 +8,9 @@ using FedOrleans.Models.Training;
 namespace FedOrleans.Bench;
 
 /// <summary>
-/// Repeats one local fit many times on several threads at once and counts distinct result hashes:
-/// anything but 1 means a fit's result depends on timing, threads or memory layout.
+/// Runs a set of different local fits once sequentially (the reference), then again many times on
+/// more threads than cores while other threads churn the garbage collector, and counts results that
+/// differ from the reference: anything but 0 means a fit depends on timing, threads or memory layout.
 /// </summary>
 public static class FitDeterminism
 {
@@ -23,17 +24,44 @@ public static class FitDeterminism
         var spec = new ModelSpec(ModelKind.Mlp, [200, 200]);
         var trainer = new SupervisedTrainer(spec, shape);
         var global = new ModelWeights(ModelFactory.InitialWeights(spec, shape, 3));
-        var shard = new ClientShard(data.Train, Enumerable.Range(0, 600).ToArray(), false);
-        var instructions = new FitInstructions(1, 99, new TrainerSettings(Epochs: 2, BatchSize: 32, LearningRate: 0.05, Momentum: 0.5));
-        var hashes = new ConcurrentBag<string>();
-        int fits = options.Repeats * 20;
-        await Parallel.ForAsync(0, fits, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, (_, ct) =>
+        var settings = new TrainerSettings(Epochs: 2, BatchSize: 32, LearningRate: 0.05, Momentum: 0.5);
+        var random = new Random(1);
+        var jobs = Enumerable.Range(0, 16).Select(i =>
         {
-            hashes.Add(trainer.Fit(global, instructions, shard, ct).Weights.Sha256());
+            int size = random.Next(50, 1500);
+            int start = random.Next(0, 60_000 - size);
+            return (Shard: new ClientShard(data.Train, Enumerable.Range(start, size).ToArray(), false), Instructions: new FitInstructions(1, (ulong)i, settings));
+        }).ToArray();
+        var reference = jobs.Select(j => trainer.Fit(global, j.Instructions, j.Shard, default).Weights.Sha256()).ToArray();
+
+        using var stop = new CancellationTokenSource();
+        var churn = Task.Run(() =>
+        {
+            var keep = new List<byte[]>();
+            while (!stop.IsCancellationRequested)
+            {
+                keep.Add(new byte[random.Next(1000, 200_000)]);
+                if (keep.Count > 200)
+                {
+                    keep.Clear();
+                }
+            }
+        });
+        var mismatches = new ConcurrentBag<int>();
+        int rounds = options.Repeats;
+        await Parallel.ForAsync(0, rounds * jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = 2 * Environment.ProcessorCount }, (k, ct) =>
+        {
+            var j = jobs[k % jobs.Length];
+            if (trainer.Fit(global, j.Instructions, j.Shard, ct).Weights.Sha256() != reference[k % jobs.Length])
+            {
+                mismatches.Add(k % jobs.Length);
+            }
             return ValueTask.CompletedTask;
         });
-        var distinct = hashes.GroupBy(h => h).Select(g => $"{g.Key[..12]} x{g.Count()}").ToList();
-        options.Emit($"fit determinism: {fits} identical fits on {Environment.ProcessorCount} threads gave {distinct.Count} distinct results: {string.Join(", ", distinct)}");
-        return distinct.Count == 1 ? 0 : 1;
+        await stop.CancelAsync();
+        await churn;
+        options.Emit($"fit determinism: {rounds * jobs.Length} fits of {jobs.Length} different shards on {2 * Environment.ProcessorCount} threads with GC churn: " +
+            $"{mismatches.Count} differed from the sequential reference{(mismatches.IsEmpty ? "" : " (jobs " + string.Join(",", mismatches.Distinct().Order()) + ")")}");
+        return mismatches.IsEmpty ? 0 : 1;
     }
 }

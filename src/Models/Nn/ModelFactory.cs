@@ -41,7 +41,10 @@ public static class ModelFactory
                 }
                 long fanIn = p.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
                 double bound = 1.0 / Math.Sqrt(fanIn);
-                p.copy_(rand(p.shape, generator: generator) * (2 * bound) - bound);
+                // Explicit scalars, kept alive until the native calls return (see Training/LocalOptimizer).
+                using var scale = (2 * bound).ToScalar();
+                using var shift = bound.ToScalar();
+                p.copy_(rand(p.shape, generator: generator).mul_(scale).sub_(shift));
             }
         }
         return ParameterVector.Read(model);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Torch;
@@ -7,19 +9,22 @@ namespace FedOrleans.Models.Torch;
 /// <para>
 /// libtorch's <c>set_num_threads</c> is per OS thread: it sets the calling thread's OpenMP team size
 /// and MKL's thread-local thread count. Called once at start-up it leaves every thread-pool thread
-/// with the defaults (all cores, MKL dynamic threading), so two fits running at once oversubscribe the
-/// cores and MKL may pick a different thread count, and so a different summation order, from run to
-/// run. Every piece of torch work therefore calls <see cref="EnsureThreadConfigured"/> first.
+/// with the defaults (all cores), so two fits running at once oversubscribe the cores. Every piece of
+/// torch work therefore calls <see cref="EnsureThreadConfigured"/> first.
 /// </para>
 /// <para>
-/// Flush-to-zero is per-thread CPU state (MXCSR) too. Late in training, softmax probabilities and
-/// their gradients underflow into float32 denormals; a thread that flushes them and one that does not
-/// compute different weights, so the same seed gave different runs depending on which pool thread ran
-/// which fit (seen at round 59 of the quickstart). Every work item sets it, on, explicitly.
+/// MKL (inside libtorch's CPU build) documents that, outside its conditional numerical reproducibility
+/// mode, results for the same inputs may differ from run to run (e.g. with memory alignment). Before
+/// libtorch loads, this class sets <c>MKL_CBWR=AUTO</c> (the CPU's fastest code path, reproducible)
+/// unless the environment already chose a mode. (The larger source of run-to-run differences was
+/// TorchSharp's optimizers losing scalars to the garbage collector: see Training/LocalOptimizer.)
 /// </para>
 /// </summary>
-public static class TorchRuntime
+public static partial class TorchRuntime
 {
+    /// <summary>MKL's reproducibility setting, read when MKL initialises.</summary>
+    public const string MklReproducibility = "MKL_CBWR";
+
     [ThreadStatic]
     private static int _threadConfiguredFor;
 
@@ -35,10 +40,9 @@ public static class TorchRuntime
         EnsureThreadConfigured();
     }
 
-    /// <summary>Sets flush-to-zero on the calling thread and applies <see cref="IntraOpThreads"/> to it (once per thread, and again after a change).</summary>
+    /// <summary>Applies <see cref="IntraOpThreads"/> to the calling thread, once per thread (and again after a change).</summary>
     public static void EnsureThreadConfigured()
     {
-        FloatingPointMode.FlushDenormals();
         int wanted = IntraOpThreads;
         if (_threadConfiguredFor != wanted)
         {
@@ -48,5 +52,27 @@ public static class TorchRuntime
     }
 
     /// <summary>A short description of the native backend, for logs and health output.</summary>
-    public static string Describe() => $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, threads {IntraOpThreads}, cuda {cuda.is_available()}";
+    public static string Describe() =>
+        $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, threads {IntraOpThreads}, {MklReproducibility}={Environment.GetEnvironmentVariable(MklReproducibility)}, cuda {cuda.is_available()}";
+
+    /// <summary>
+    /// Runs when FedOrleans.Models is first used, before any of its code touches libtorch. The native
+    /// environment (what MKL's <c>getenv</c> sees) is set with libc's <c>setenv</c>, since
+    /// <see cref="Environment.SetEnvironmentVariable(string, string)"/> only changes .NET's own copy on Linux.
+    /// </summary>
+#pragma warning disable CA2255 // A library module initializer is the point: it must run before any code of this library loads libtorch.
+    [ModuleInitializer]
+    internal static void SetNativeEnvironment()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(MklReproducibility) is not null)
+        {
+            return;
+        }
+        _ = setenv(MklReproducibility, "AUTO", 0);
+        Environment.SetEnvironmentVariable(MklReproducibility, "AUTO");
+    }
+#pragma warning restore CA2255
+
+    [LibraryImport("libc.so.6", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int setenv(string name, string value, int overwrite);
 }

@@ -9,7 +9,8 @@ namespace FedOrleans.Models.Training;
 /// <summary>
 /// Local supervised training with cross-entropy: epochs of shuffled minibatches (order from the fit's
 /// own generator), SGD or Adam, and FedProx's proximal term when <see cref="TrainerSettings.ProximalMu"/> &gt; 0.
-/// An unlabelled client trains nothing and reports zero samples.
+/// An unlabelled client trains nothing and reports zero samples. Scalars passed to libtorch are
+/// created explicitly and kept alive (see <see cref="LocalOptimizer"/>).
 /// </summary>
 public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILocalTrainer
 {
@@ -27,7 +28,8 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILoca
         var parameters = module.parameters().ToList();
         var anchors = s.ProximalMu > 0 ? parameters.Select(p => p.detach().clone()).ToList() : null;
         using var generator = new Generator(instructions.Seed);
-        using var optimizer = CreateOptimizer(s, parameters);
+        using var optimizer = new LocalOptimizer(parameters, s);
+        using var halfMu = (s.ProximalMu / 2).ToScalar();
         var x = TensorBatches.Features(shard.Dataset, shard.Indices);
         var y = TensorBatches.Labels(shard.Dataset, shard.Indices);
         int n = shard.Count;
@@ -49,20 +51,13 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILoca
                 if (anchors is not null)
                 {
                     var proximal = parameters.Zip(anchors, (p, a) => (p - a).square().sum()).Aggregate((a, b) => a + b);
-                    loss = loss + (s.ProximalMu / 2) * proximal;
+                    loss = loss.add(proximal, alpha: halfMu);
                 }
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 loss.backward();
-                optimizer.step();
+                optimizer.Step();
             }
         }
         return new FitOutcome(new ModelWeights(ParameterVector.Read(module)), n, lossSum / Math.Max(seen, 1));
     }
-
-    private static optim.Optimizer CreateOptimizer(TrainerSettings s, IEnumerable<TorchSharp.Modules.Parameter> parameters) => s.Optimizer switch
-    {
-        OptimizerKind.Sgd => optim.SGD(parameters, s.LearningRate, momentum: s.Momentum, weight_decay: s.WeightDecay),
-        OptimizerKind.Adam => optim.Adam(parameters, s.LearningRate, weight_decay: s.WeightDecay),
-        _ => throw new ArgumentOutOfRangeException(nameof(s)),
-    };
 }

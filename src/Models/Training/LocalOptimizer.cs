@@ -1,0 +1,132 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FedOrleans.Models.Training;
+
+/// <summary>
+/// SGD (with momentum and weight decay, PyTorch semantics, no dampening) and Adam (Kingma and Ba,
+/// with bias correction), written here rather than taken from TorchSharp.
+/// <para>
+/// Why: TorchSharp 0.107's optimizers pass scalars created by implicit conversion (<c>alpha: -lr</c>)
+/// to native calls without keeping them alive. Under garbage-collector pressure a scalar's finalizer
+/// can free it while libtorch still reads it, so a step silently uses a garbage learning rate or
+/// aborts the process (seen as "Expected false to be true ... toFloat" from SGD.step). Every scalar
+/// here is created explicitly and disposed after its last use, which keeps it alive.
+/// </para>
+/// </summary>
+internal sealed class LocalOptimizer : IDisposable
+{
+    private const double AdamEpsilon = 1e-8;
+    private const double AdamBeta1 = 0.9;
+    private const double AdamBeta2 = 0.999;
+
+    private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _parameters;
+    private readonly TrainerSettings _settings;
+    private readonly Tensor?[] _first;
+    private readonly Tensor?[] _second;
+    private readonly Scalar _negativeLearningRate;
+    private readonly Scalar _momentum;
+    private readonly Scalar _weightDecay;
+    private readonly Scalar _beta1;
+    private readonly Scalar _oneMinusBeta1;
+    private readonly Scalar _beta2;
+    private readonly Scalar _oneMinusBeta2;
+    private int _step;
+
+    public LocalOptimizer(IReadOnlyList<TorchSharp.Modules.Parameter> parameters, TrainerSettings settings)
+    {
+        _parameters = parameters;
+        _settings = settings;
+        _first = new Tensor?[parameters.Count];
+        _second = new Tensor?[parameters.Count];
+        _negativeLearningRate = (-settings.LearningRate).ToScalar();
+        _momentum = settings.Momentum.ToScalar();
+        _weightDecay = settings.WeightDecay.ToScalar();
+        _beta1 = AdamBeta1.ToScalar();
+        _oneMinusBeta1 = (1 - AdamBeta1).ToScalar();
+        _beta2 = AdamBeta2.ToScalar();
+        _oneMinusBeta2 = (1 - AdamBeta2).ToScalar();
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var p in _parameters)
+        {
+            p.grad?.zero_();
+        }
+    }
+
+    public void Step()
+    {
+        _step++;
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        for (int i = 0; i < _parameters.Count; i++)
+        {
+            var p = _parameters[i];
+            var g = p.grad;
+            if (g is null)
+            {
+                continue;
+            }
+            if (_settings.WeightDecay > 0)
+            {
+                g = g.add(p, alpha: _weightDecay);
+            }
+            if (_settings.Optimizer == OptimizerKind.Adam)
+            {
+                AdamStep(i, p, g);
+            }
+            else
+            {
+                SgdStep(i, p, g);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in _first.Concat(_second))
+        {
+            t?.Dispose();
+        }
+        foreach (var s in new[] { _negativeLearningRate, _momentum, _weightDecay, _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2 })
+        {
+            s.Dispose();
+        }
+    }
+
+    private void SgdStep(int i, Tensor p, Tensor g)
+    {
+        if (_settings.Momentum > 0)
+        {
+            if (_first[i] is null)
+            {
+                _first[i] = g.detach().clone().DetachFromDisposeScope();
+            }
+            else
+            {
+                _first[i]!.mul_(_momentum).add_(g);
+            }
+            g = _first[i]!;
+        }
+        p.add_(g, alpha: _negativeLearningRate);
+    }
+
+    private void AdamStep(int i, Tensor p, Tensor g)
+    {
+        _first[i] ??= zeros_like(p).DetachFromDisposeScope();
+        _second[i] ??= zeros_like(p).DetachFromDisposeScope();
+        var m = _first[i]!;
+        var v = _second[i]!;
+        m.mul_(_beta1).add_(g, alpha: _oneMinusBeta1);
+        v.mul_(_beta2).addcmul_(g, g, value: _oneMinusBeta2);
+        double correction1 = 1 - Math.Pow(AdamBeta1, _step);
+        double correction2 = 1 - Math.Pow(AdamBeta2, _step);
+        using var sqrtCorrection2 = Math.Sqrt(correction2).ToScalar();
+        using var epsilon = AdamEpsilon.ToScalar();
+        using var stepSize = (-_settings.LearningRate / correction1).ToScalar();
+        var denominator = v.sqrt().div_(sqrtCorrection2).add_(epsilon);
+        p.addcdiv_(m, denominator, value: stepSize);
+    }
+}
