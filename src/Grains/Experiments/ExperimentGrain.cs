@@ -77,7 +77,16 @@ public sealed class ExperimentGrain(
             throw new InvalidOperationException(
                 $"experiment id '{Id}' is already used ({state.State.Phase}, {state.State.CompletedRounds} rounds); choose another id (fedorleans run --id) or another name");
         }
-        var federation = await federations.GetAsync(Id, () => Task.FromResult(spec));
+        ExperimentFederation federation;
+        try
+        {
+            federation = await federations.GetAsync(Id, () => Task.FromResult(spec));
+        }
+        catch (Exception e) when (WireErrors.IsModelError(e))
+        {
+            // Missing or corrupt data, an impossible partition: the caller gets the message, nothing is started.
+            throw WireErrors.ForWire(e);
+        }
         var initial = await gate.RunAsync(
             () => new ModelWeights(ModelFactory.InitialWeights(spec.Model, federation.Shape, SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose))),
             CancellationToken.None);
