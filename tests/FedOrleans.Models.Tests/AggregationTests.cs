@@ -74,7 +74,7 @@ public sealed class AggregationTests
     {
         // Same data, same seed: FedProx's gradient term mu (w - w_global) pulls the weights back towards the
         // global (zero) weights, so they end closer to it than plain SGD's.
-        var data = new Dataset("tiny", [0.5f, 1f, 0.25f, 0.75f, 1f, 0f, 0f, 1f], [0, 1], 1, 2, 2, 2);
+        var data = new Dataset("tiny", [128, 255, 64, 192, 255, 0, 0, 255], 1f / 255, [0, 1], 1, 2, 2, 2);
         var shard = new ClientShard(data, [0, 1], false);
         var trainer = new SupervisedTrainer(ModelSpec.Logistic, new InputShape(1, 2, 2, 2));
         var global = new ModelWeights(new float[10]);

@@ -14,7 +14,7 @@ public sealed class LoaderTests
         Assert.Equal(5923, mnist.Train.ClassCounts()[0]);
         Assert.Equal(5949, mnist.Train.ClassCounts()[9]);
         Assert.Equal(5, mnist.Train.Labels[0]);
-        Assert.InRange(mnist.Train.Features.Average(), 0.12, 0.14);
+        Assert.InRange(mnist.Train.MeanValue(), 0.12, 0.14);
     }
 
     [Fact]
@@ -26,7 +26,8 @@ public sealed class LoaderTests
         Assert.Equal(1437, digits.Train.Count);
         Assert.Equal(360, digits.Test.Count);
         Assert.Equal(8, digits.Train.Width);
-        Assert.Equal(1f, digits.Train.Features.Max());
+        Assert.Equal(16, digits.Train.Pixels.Max());
+        Assert.Equal(1f / 16, digits.Train.Scale);
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class LoaderTests
         var bytes = File.ReadAllBytes(images);
         bytes[3] = 0x01; // magic 2051 -> 2049
         File.WriteAllBytes(images, bytes);
-        Assert.Contains("not the IDX image magic", Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(images)).Message);
+        Assert.Contains("is not an IDX image magic", Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(images)).Message);
 
         var labels = await TestData.CopyAsync(DatasetName.Mnist, 1);
         var lb = File.ReadAllBytes(labels);

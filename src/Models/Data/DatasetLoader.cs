@@ -17,11 +17,11 @@ public static class DatasetLoader
         string P(int i) => cache.FilePath(entry, entry.Files[i]);
         return name switch
         {
-            DatasetName.Mnist or DatasetName.FashionMnist => new DatasetSplits(
+            DatasetName.Mnist or DatasetName.FashionMnist or DatasetName.MnistM or DatasetName.Digits28 => new DatasetSplits(
                 LoadIdx(entry, P(0), P(1), entry.TrainCount),
                 LoadIdx(entry, P(2), P(3), entry.TestCount)),
             DatasetName.Digits => LoadDigits(entry, P(0)),
-            _ => throw new ArgumentOutOfRangeException(nameof(name)),
+            _ => throw new ArgumentException($"{entry.Key} is a collection of photos used to build other datasets, not a training set"),
         };
     }
 
@@ -32,7 +32,7 @@ public static class DatasetLoader
     public static int[] LoadTrainLabels(DatasetName name, DataCache cache)
     {
         var entry = DatasetCatalog.Get(name);
-        if (name is DatasetName.Mnist or DatasetName.FashionMnist)
+        if (name is DatasetName.Mnist or DatasetName.FashionMnist or DatasetName.MnistM or DatasetName.Digits28)
         {
             var path = cache.FilePath(entry, entry.Files[1]);
             var labels = IdxReader.ReadLabels(path, entry.NumClasses);
@@ -48,22 +48,17 @@ public static class DatasetLoader
     /// <summary>Reads an IDX image/label pair and checks it against the catalog's counts and shape.</summary>
     public static Dataset LoadIdx(CatalogEntry entry, string imagesPath, string labelsPath, int expectedCount)
     {
-        var (count, rows, cols, pixels) = IdxReader.ReadImages(imagesPath);
+        var (count, channels, rows, cols, pixels) = IdxReader.ReadImages(imagesPath);
         var labels = IdxReader.ReadLabels(labelsPath, entry.NumClasses);
-        if (count != expectedCount || rows != entry.Height || cols != entry.Width)
+        if (count != expectedCount || channels != entry.Channels || rows != entry.Height || cols != entry.Width)
         {
-            throw new DataFormatException(imagesPath, $"holds {count} images of {rows}x{cols}, expected {expectedCount} of {entry.Height}x{entry.Width}");
+            throw new DataFormatException(imagesPath, $"holds {count} images of {channels}x{rows}x{cols}, expected {expectedCount} of {entry.Channels}x{entry.Height}x{entry.Width}");
         }
         if (labels.Length != count)
         {
             throw new DataFormatException(labelsPath, $"holds {labels.Length} labels for {count} images in {imagesPath}");
         }
-        var features = new float[pixels.Length];
-        for (int i = 0; i < pixels.Length; i++)
-        {
-            features[i] = pixels[i] / 255f;
-        }
-        return new Dataset(entry.Key, features, Array.ConvertAll(labels, b => (int)b), entry.Channels, rows, cols, entry.NumClasses);
+        return new Dataset(entry.Key, pixels, 1f / 255, Array.ConvertAll(labels, b => (int)b), channels, rows, cols, entry.NumClasses);
     }
 
     private static DatasetSplits LoadDigits(CatalogEntry entry, string path)
@@ -74,19 +69,19 @@ public static class DatasetLoader
             throw new DataFormatException(path, $"holds {labels.Length} samples, expected {entry.TrainCount + entry.TestCount}");
         }
         const int d = DigitsCsvReader.Side * DigitsCsvReader.Side;
-        var train = (Features: new List<float>(), Labels: new List<int>());
-        var test = (Features: new List<float>(), Labels: new List<int>());
+        var train = (Pixels: new List<byte>(), Labels: new List<int>());
+        var test = (Pixels: new List<byte>(), Labels: new List<int>());
         for (int i = 0; i < labels.Length; i++)
         {
             var part = i % DatasetCatalog.DigitsTestStride == 0 ? test : train;
             for (int j = 0; j < d; j++)
             {
-                part.Features.Add(pixels[i * d + j] / DigitsCsvReader.MaxValue);
+                part.Pixels.Add((byte)pixels[i * d + j]);
             }
             part.Labels.Add(labels[i]);
         }
-        Dataset Make((List<float> F, List<int> L) p) =>
-            new(entry.Key, p.F.ToArray(), p.L.ToArray(), 1, DigitsCsvReader.Side, DigitsCsvReader.Side, entry.NumClasses);
+        Dataset Make((List<byte> P, List<int> L) p) =>
+            new(entry.Key, p.P.ToArray(), 1f / DigitsCsvReader.MaxValue, p.L.ToArray(), 1, DigitsCsvReader.Side, DigitsCsvReader.Side, entry.NumClasses);
         return new DatasetSplits(Make(train), Make(test));
     }
 }

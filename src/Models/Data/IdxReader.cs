@@ -11,33 +11,66 @@ namespace FedOrleans.Models.Data;
 public static class IdxReader
 {
     public const int ImagesMagic = 2051;
+
+    /// <summary>Unsigned bytes in four dimensions, <c>[count, channels, rows, columns]</c> (colour images).</summary>
+    public const int ColourImagesMagic = 2052;
     public const int LabelsMagic = 2049;
 
-    /// <summary>Images as bytes, row-major, with their count and size.</summary>
-    public static (int Count, int Rows, int Columns, byte[] Pixels) ReadImages(string path)
+    /// <summary>Images as bytes, row-major <c>[count, channels, rows, columns]</c>; grey IDX files have one channel.</summary>
+    public static (int Count, int Channels, int Rows, int Columns, byte[] Pixels) ReadImages(string path)
     {
         var bytes = ReadAll(path);
         RequireLength(path, bytes, 16, "header");
         int magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
-        if (magic != ImagesMagic)
+        if (magic != ImagesMagic && magic != ColourImagesMagic)
         {
-            throw new DataFormatException(path, $"magic number {magic} is not the IDX image magic {ImagesMagic}; is this an image file?");
+            throw new DataFormatException(path, $"magic number {magic} is not an IDX image magic ({ImagesMagic} grey, {ColourImagesMagic} colour); is this an image file?");
         }
+        int header = magic == ImagesMagic ? 16 : 20;
+        RequireLength(path, bytes, header, "header");
         int count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
-        int rows = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8));
-        int cols = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(12));
-        if (count <= 0 || rows <= 0 || cols <= 0 || rows > 4096 || cols > 4096)
+        int channels = magic == ImagesMagic ? 1 : BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8));
+        int rows = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(header - 8));
+        int cols = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(header - 4));
+        if (count <= 0 || channels is <= 0 or > 4 || rows <= 0 || cols <= 0 || rows > 4096 || cols > 4096)
         {
-            throw new DataFormatException(path, $"implausible header: {count} images of {rows}x{cols}");
+            throw new DataFormatException(path, $"implausible header: {count} images of {channels}x{rows}x{cols}");
         }
-        long expected = 16L + (long)count * rows * cols;
+        long expected = header + (long)count * channels * rows * cols;
         if (bytes.LongLength != expected)
         {
             throw new DataFormatException(path,
-                $"expected {expected:N0} bytes for {count:N0} images of {rows}x{cols}, found {bytes.LongLength:N0} " +
+                $"expected {expected:N0} bytes for {count:N0} images of {channels}x{rows}x{cols}, found {bytes.LongLength:N0} " +
                 (bytes.LongLength < expected ? "(truncated: fetch it again with `fedorleans data fetch`)" : "(trailing bytes)"));
         }
-        return (count, rows, cols, bytes[16..]);
+        return (count, channels, rows, cols, bytes[header..]);
+    }
+
+    /// <summary>Writes images <c>[count, channels, rows, columns]</c> as a colour IDX file.</summary>
+    public static void WriteColourImages(string path, int count, int channels, int rows, int columns, byte[] pixels)
+    {
+        var header = new byte[20];
+        BinaryPrimitives.WriteInt32BigEndian(header, ColourImagesMagic);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), count);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), channels);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), rows);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(16), columns);
+        using var file = File.Create(path);
+        file.Write(header);
+        file.Write(pixels);
+    }
+
+    /// <summary>Writes labels as an IDX label file.</summary>
+    public static void WriteLabels(string path, IReadOnlyList<int> labels)
+    {
+        var bytes = new byte[8 + labels.Count];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, LabelsMagic);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), labels.Count);
+        for (int i = 0; i < labels.Count; i++)
+        {
+            bytes[8 + i] = checked((byte)labels[i]);
+        }
+        File.WriteAllBytes(path, bytes);
     }
 
     /// <summary>Labels as bytes, each below <paramref name="numClasses"/>.</summary>

@@ -13,7 +13,7 @@ public static class TensorBatches
         var buffer = new float[indices.Length * d];
         for (int i = 0; i < indices.Length; i++)
         {
-            data.Sample(indices[i]).CopyTo(buffer.AsSpan(i * d, d));
+            data.CopySample(indices[i], buffer.AsSpan(i * d, d));
         }
         return tensor(buffer, [indices.Length, data.Channels, data.Height, data.Width]);
     }
