@@ -30,7 +30,7 @@ public sealed class RunCommandTests
         Assert.StartsWith("round,sampled,received,failed,accepted,test_accuracy", rounds[0]);
         var clients = File.ReadAllLines(Path.Combine(results, "clients.csv"));
         Assert.Equal(21, clients.Length);
-        Assert.Equal(60_000, clients.Skip(1).Sum(l => int.Parse(l.Split(',')[1])));
+        Assert.Equal(60_000, clients.Skip(1).Sum(l => int.Parse(l.Split(',')[2])));
         var png = File.ReadAllBytes(Path.Combine(results, "accuracy.png"));
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
     }
@@ -44,7 +44,7 @@ public sealed class RunCommandTests
         Assert.Equal(2, outcome.ExitCode);
         Assert.Contains("3 error(s)", outcome.Output);
         Assert.Contains("federation.alpha", outcome.Output);
-        Assert.Contains("allowed: fedavg, fedprox, fedavgm, fedadam", outcome.Output);
+        Assert.Contains("allowed: fedavg, fedprox, fedavgm, fedadam, fedmm", outcome.Output);
         Assert.Contains("'x' is not an integer", outcome.Output);
         Assert.False(Directory.Exists(Path.Combine(folder, "results")));
 

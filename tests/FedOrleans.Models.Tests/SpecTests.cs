@@ -62,15 +62,15 @@ public sealed class SpecTests
         void Has(string path, string text) => Assert.Contains(errors, e => e.Path == path && e.Message.Contains(text, StringComparison.Ordinal));
         Has("name", "'Bad Name!' is not allowed");
         Has("rounds", "'ten' is not an integer");
-        Has("dataset", "allowed: mnist, fashion-mnist, digits");
+        Has("dataset", "allowed: mnist, fashion-mnist, digits, mnist-m, digits28");
         Has("federation.alpha", "greater than 0");
         Has("federation.colour", "unknown key");
         Has("model.kind", "allowed: logistic, mlp, cnn");
         Has("train.lr", "greater than 0");
         Has("train.optimizer", "allowed: sgd, adam");
-        Has("strategy.kind", "allowed: fedavg, fedprox, fedavgm, fedadam");
+        Has("strategy.kind", "allowed: fedavg, fedprox, fedavgm, fedadam, fedmm, fedavg-gda, fedprox-gda");
         Has("strategy.fraction_fit", "at most 1");
-        Has("strategy.min_fit_clients", "exceeds federation.clients (5)");
+        Has("strategy.min_fit_clients", "exceeds the 5 clients");
         Has("extra", "unknown key");
         Assert.True(errors.Count >= 12);
     }

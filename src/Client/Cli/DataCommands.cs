@@ -131,17 +131,17 @@ public static class DataCommands
             ConsoleOutput.SpecErrors(specFile.Name, errors);
             return ExitCodes.BadInput;
         }
-        if (!await FetchWithProgressAsync(new DatasetFetcher(cache), [spec.Dataset], false, ct))
+        DatasetName[] needed = spec.Adaptation is { } adaptation ? [spec.Dataset, adaptation.Target] : [spec.Dataset];
+        if (!await FetchWithProgressAsync(new DatasetFetcher(cache), needed, false, ct))
         {
             return ExitCodes.DataUnavailable;
         }
         int numClasses = DatasetCatalog.Get(spec.Dataset).NumClasses;
-        int[] labels;
-        Partition partition;
+        FederationLayout layout;
+        string csv;
         try
         {
-            labels = DatasetLoader.LoadTrainLabels(spec.Dataset, cache);
-            partition = Partitioner.Create(spec.Federation, labels, numClasses);
+            (layout, csv) = Layout(spec, cache);
         }
         catch (DataFormatException e)
         {
@@ -153,30 +153,42 @@ public static class DataCommands
             ConsoleOutput.Error($"federation: {e.Message}");
             return ExitCodes.BadInput;
         }
-        var histograms = partition.ClassHistograms(labels, numClasses);
-        var table = new Table().Title($"{spec.Name}: {spec.Federation.Kind} over {partition.Clients} clients").AddColumn("client").AddColumn("samples");
+        var rows = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
+        var table = new Table().Title($"{spec.Name}: {spec.Federation.Kind} over {layout.Clients} clients").AddColumn("client").AddColumn("samples");
         for (int c = 0; c < numClasses; c++)
         {
             table.AddColumn(new TableColumn(c.ToString(CultureInfo.InvariantCulture)).RightAligned());
         }
-        for (int i = 0; i < Math.Min(show, partition.Clients); i++)
+        // csv columns: client, domain, samples, unlabelled, class_0..
+        foreach (var cells in rows.Take(show))
         {
-            var row = new List<string> { i + (partition.Unlabelled[i] ? " (unlabelled)" : ""), histograms[i].Sum().ToString(CultureInfo.InvariantCulture) };
-            row.AddRange(histograms[i].Select(v => v == 0 ? "[grey]0[/]" : v.ToString(CultureInfo.InvariantCulture)));
+            var row = new List<string> { $"{cells[0]} {cells[1]}" + (cells[3] == "1" ? " (unlabelled)" : ""), cells[2] };
+            row.AddRange(cells.Skip(4).Select(v => v == "0" ? "[grey]0[/]" : v));
             table.AddRow(row.ToArray());
         }
         AnsiConsole.Write(table);
-        var sizes = partition.ClientIndices.Select(c => c.Length).ToArray();
+        var sizes = rows.Select(r => int.Parse(r[2], CultureInfo.InvariantCulture)).ToArray();
+        var sourceLabels = DatasetLoader.LoadTrainLabels(spec.Dataset, cache);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"clients {partition.Clients}, samples per client min {sizes.Min()} / median {sizes.Order().ElementAt(sizes.Length / 2)} / max {sizes.Max()}, label skew (mean TV distance) {partition.LabelSkew(labels, numClasses):F3}, unlabelled {partition.Unlabelled.Count(u => u)}"));
+            $"clients {layout.Clients}, samples per client min {sizes.Min()} / median {sizes.Order().ElementAt(sizes.Length / 2)} / max {sizes.Max()}, label skew of the source clients (mean TV distance) {layout.Source.LabelSkew(sourceLabels, numClasses):F3}, unlabelled {rows.Count(r => r[3] == "1")}"));
         if (output is not null)
         {
             Directory.CreateDirectory(output.FullName);
             var path = Path.Combine(output.FullName, "clients.csv");
-            await File.WriteAllTextAsync(path, partition.ToCsv(labels, numClasses), ct);
+            await File.WriteAllTextAsync(path, csv, ct);
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(path)}");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The spec's client layout and its clients.csv, from the cached labels only.</summary>
+    public static (FederationLayout Layout, string Csv) Layout(ExperimentSpec spec, DataCache cache)
+    {
+        int numClasses = DatasetCatalog.Get(spec.Dataset).NumClasses;
+        var source = DatasetLoader.LoadTrainLabels(spec.Dataset, cache);
+        var target = spec.Adaptation is { } a ? DatasetLoader.LoadTrainLabels(a.Target, cache) : null;
+        var layout = FederationLayout.Create(spec, source, target, numClasses);
+        return (layout, layout.ToCsv(source, target, numClasses));
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and race the display).</summary>

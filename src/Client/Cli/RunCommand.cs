@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using FedOrleans.Client.Connection;
 using FedOrleans.Client.Results;
+using FedOrleans.Contracts;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Specs;
@@ -9,8 +11,12 @@ using Spectre.Console;
 
 namespace FedOrleans.Client.Cli;
 
-/// <summary><c>fedorleans run SPEC [--cluster HOST:PORT] [--set key=value ...] [--out DIR] [--id ID]</c>.</summary>
-public static class RunCommand
+/// <summary>
+/// <c>fedorleans run SPEC [--cluster HOST:PORT] [--set key=value ...] [--out DIR] [--id ID]
+/// [--sweep key=v1,v2 ...] [--seeds N]</c>. With a sweep or several seeds it runs every combination
+/// for every seed and writes a comparison (mean and standard deviation per method) beside the runs.
+/// </summary>
+public static partial class RunCommand
 {
     public static Command Create(CancellationToken stop)
     {
@@ -20,37 +26,55 @@ public static class RunCommand
         var output = new Option<DirectoryInfo?>("--out") { Description = "results folder (default results/<id>)" };
         var id = new Option<string?>("--id") { Description = "experiment id (default: the spec's name)" };
         var data = CommonOptions.Data();
-        var command = new Command("run", "run an experiment and write results/<id>/") { spec, cluster, set, output, id, data };
+        var sweep = new Option<string[]>("--sweep")
+        {
+            Description = "compare values of a setting, e.g. --sweep strategy.kind=fedmm,fedavg-gda,fedprox-gda (repeatable: the combinations are run)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var seeds = new Option<int>("--seeds") { Description = "run each combination with this many seeds (seed, seed+1, ...)", DefaultValueFactory = _ => 1 };
+        var command = new Command("run", "run an experiment (or a sweep) and write results/<id>/") { spec, cluster, set, output, id, data, sweep, seeds };
         command.SetAction(async parse => await RunAsync(
-            parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(set) ?? [], parse.GetValue(output), parse.GetValue(id), parse.GetValue(data), stop));
+            new RunRequest(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(set) ?? [], parse.GetValue(output), parse.GetValue(id),
+                parse.GetValue(data), parse.GetValue(sweep) ?? [], parse.GetValue(seeds)), stop));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo specFile, string? clusterText, string[] sets, DirectoryInfo? output, string? idOption, string? dataRoot, CancellationToken stop)
+    private sealed record RunRequest(FileInfo SpecFile, string? Cluster, string[] Sets, DirectoryInfo? Output, string? Id, string? DataRoot, string[] Sweep, int Seeds);
+
+    /// <summary>One experiment of a run or sweep: its method label (the swept values), seed, id, spec and canonical YAML.</summary>
+    private sealed record Planned(string Method, ulong Seed, string Id, ExperimentSpec Spec, string Yaml);
+
+    private static async Task<int> RunAsync(RunRequest request, CancellationToken stop)
     {
-        if (!specFile.Exists)
+        if (!request.SpecFile.Exists)
         {
-            ConsoleOutput.Error($"spec file '{specFile.FullName}' not found; see experiments/ for examples");
+            ConsoleOutput.Error($"spec file '{request.SpecFile.FullName}' not found; see experiments/ for examples");
             return ExitCodes.BadInput;
         }
-        var (spec, errors, canonical) = SpecParser.TryParse(await File.ReadAllTextAsync(specFile.FullName, stop), sets);
-        if (spec is null)
+        if (request.Seeds is < 1 or > 1000)
         {
-            ConsoleOutput.SpecErrors(specFile.Name, errors);
+            ConsoleOutput.Error($"--seeds {request.Seeds}: allowed 1..1000");
             return ExitCodes.BadInput;
         }
-        var experimentId = idOption ?? spec.Name;
-        if (!System.Text.RegularExpressions.Regex.IsMatch(experimentId, "^[a-z0-9][a-z0-9_-]{0,63}$"))
+        var text = await File.ReadAllTextAsync(request.SpecFile.FullName, stop);
+        var plan = Plan(text, request, out var planErrors);
+        if (plan is null)
         {
-            ConsoleOutput.Error($"--id '{experimentId}' is not allowed; use 1-64 characters a-z, 0-9, '-', '_'");
+            ConsoleOutput.SpecErrors(request.SpecFile.Name, planErrors);
+            return ExitCodes.BadInput;
+        }
+        bool sweeping = plan.Count > 1;
+        if (plan.Select(p => p.Id).FirstOrDefault(i => !IdPattern().IsMatch(i)) is { } badId)
+        {
+            ConsoleOutput.Error($"experiment id '{badId}' is not allowed; use 1-64 characters a-z, 0-9, '-', '_' (--id)");
             return ExitCodes.BadInput;
         }
         ClusterAddress? address = null;
-        if (clusterText is not null)
+        if (request.Cluster is not null)
         {
             try
             {
-                address = ClusterAddress.Parse(clusterText);
+                address = ClusterAddress.Parse(request.Cluster);
             }
             catch (FormatException e)
             {
@@ -58,26 +82,27 @@ public static class RunCommand
                 return ExitCodes.BadInput;
             }
         }
-        var folder = output?.FullName ?? Path.Combine("results", experimentId);
-        var cache = dataRoot is null ? DataCache.Default : new DataCache(dataRoot);
-        var wall = Stopwatch.StartNew();
+        var first = plan[0].Spec;
+        var root = request.Output?.FullName ?? Path.Combine("results", sweeping ? $"{request.Id ?? first.Name}-sweep" : plan[0].Id);
+        var cache = request.DataRoot is null ? DataCache.Default : new DataCache(request.DataRoot);
 
         // The console needs the labels for clients.csv; an embedded silo shares this cache.
-        if (!await DataCommands.FetchWithProgressAsync(new DatasetFetcher(cache), [spec.Dataset], force: false, stop))
+        var needed = plan.SelectMany(p => p.Spec.Adaptation is { } a ? new[] { p.Spec.Dataset, a.Target } : [p.Spec.Dataset]).Distinct().ToList();
+        if (!await DataCommands.FetchWithProgressAsync(new DatasetFetcher(cache), needed, force: false, stop))
         {
             return ExitCodes.DataUnavailable;
         }
-        int numClasses = DatasetCatalog.Get(spec.Dataset).NumClasses;
-        int[] labels;
-        Partition partition;
+        var layouts = new Dictionary<Planned, string>();
         try
         {
-            labels = DatasetLoader.LoadTrainLabels(spec.Dataset, cache);
-            partition = Partitioner.Create(spec.Federation, labels, numClasses);
+            foreach (var p in plan)
+            {
+                layouts[p] = DataCommands.Layout(p.Spec, cache).Csv;
+            }
         }
         catch (DataFormatException e)
         {
-            ConsoleOutput.Error($"{e.Message} (fetch it again with `fedorleans data fetch {DatasetCatalog.Get(spec.Dataset).Key} --force`)");
+            ConsoleOutput.Error($"{e.Message} (fetch it again with `fedorleans data fetch {DatasetCatalog.Get(first.Dataset).Key} --force`)");
             return ExitCodes.DataUnavailable;
         }
         catch (PartitionException e)
@@ -100,40 +125,132 @@ public static class RunCommand
         }
         await using (connection)
         {
-            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(experimentId)}[/] on the {Markup.Escape(connection.Description)}: {spec.Rounds} rounds, {spec.Federation.Clients} clients, {Markup.Escape(spec.Model.ToString())} on {spec.Dataset}");
             if (connection.Dashboard is not null)
             {
                 AnsiConsole.MarkupLine($"dashboard: {Markup.Escape(connection.Dashboard)}");
             }
-            int printed = -1;
-            Contracts.ExperimentReport report;
-            try
+            var reports = new List<(Planned Run, ExperimentReport Report)>();
+            int exit = ExitCodes.Ok;
+            foreach (var run in plan)
             {
-                report = await ExperimentRunner.RunAsync(connection.Client, experimentId, canonical, s =>
+                var folder = sweeping ? Path.Combine(root, run.Id) : root;
+                var (code, report) = await RunOneAsync(connection, run, layouts[run], folder, stop);
+                exit = Math.Max(exit, code);
+                if (report is not null)
                 {
-                    if (s.CompletedRounds != printed)
-                    {
-                        printed = s.CompletedRounds;
-                        Console.WriteLine(ConsoleOutput.ProgressLine(s));
-                    }
-                }, stop);
+                    reports.Add((run, report));
+                }
+                if (code is ExitCodes.Cancelled or ExitCodes.BadInput)
+                {
+                    break;
+                }
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            if (sweeping && reports.Count > 0)
             {
-                // The cluster refused to start it: a used id, data it cannot read. Nothing ran, nothing to write.
-                ConsoleOutput.Error($"{experimentId} was not started: {e.Message}");
-                return e is ArgumentException ? ExitCodes.BadInput : ExitCodes.ExperimentFailed;
+                var comparison = SweepComparison.Create(reports.Select(r => (r.Run.Method, r.Run.Seed, r.Report)).ToList());
+                await comparison.WriteAsync(root, first.Name);
+                comparison.Print(root);
             }
-            wall.Stop();
-            await ResultsWriter.WriteAsync(folder, report, spec, partition, labels, numClasses, wall.Elapsed.TotalSeconds,
-                Process.GetCurrentProcess().PeakWorkingSet64, connection.IsEmbedded ? "embedded" : connection.Description);
-            ConsoleOutput.FinalTable(report, folder, wall.Elapsed.TotalSeconds);
-            return report.Status.Phase switch
-            {
-                Contracts.ExperimentPhase.Completed => ExitCodes.Ok,
-                Contracts.ExperimentPhase.Cancelled => ExitCodes.Cancelled,
-                _ => ExitCodes.ExperimentFailed,
-            };
+            return exit;
         }
     }
+
+    /// <summary>Expands the sweep and seeds into validated experiments; null with every error otherwise.</summary>
+    private static List<Planned>? Plan(string text, RunRequest request, out IReadOnlyList<SpecError> errors)
+    {
+        var axes = new List<(string Key, string[] Values)>();
+        var problems = new List<SpecError>();
+        foreach (var s in request.Sweep)
+        {
+            int eq = s.IndexOf('=');
+            var values = eq > 0 ? s[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+            if (values.Length == 0)
+            {
+                problems.Add(new SpecError($"--sweep {s}", "must look like path.to.key=value1,value2"));
+                continue;
+            }
+            axes.Add((s[..eq].Trim(), values));
+        }
+        var combinations = axes.Aggregate(
+            (IEnumerable<List<(string Key, string Value)>>)[[]],
+            (acc, axis) => acc.SelectMany(c => axis.Values.Select(v => new List<(string, string)>(c) { (axis.Key, v) })));
+        var (baseSpec, baseErrors, _) = SpecParser.TryParse(text, request.Sets);
+        if (baseSpec is null)
+        {
+            errors = [.. problems, .. baseErrors];
+            return null;
+        }
+        var plan = new List<Planned>();
+        foreach (var combination in combinations)
+        {
+            var method = combination.Count == 0 ? baseSpec.Name : string.Join(" ", combination.Select(c => $"{c.Key}={c.Value}"));
+            for (int k = 0; k < request.Seeds; k++)
+            {
+                ulong seed = baseSpec.Seed + (ulong)k;
+                var overrides = request.Sets.Concat(combination.Select(c => $"{c.Key}={c.Value}")).Append($"seed={seed}").ToList();
+                var (spec, specErrors, yaml) = SpecParser.TryParse(text, overrides);
+                if (spec is null)
+                {
+                    problems.AddRange(specErrors.Select(e => e with { Message = $"{e.Message} (with {method}, seed {seed})" }));
+                    continue;
+                }
+                bool single = axes.Count == 0 && request.Seeds == 1;
+                var id = single
+                    ? request.Id ?? spec.Name
+                    : Slug($"{request.Id ?? spec.Name}-{string.Join("-", combination.Select(c => c.Value))}-s{seed}");
+                plan.Add(new Planned(method, seed, id, spec, yaml));
+            }
+        }
+        errors = problems.DistinctBy(e => e.ToString()).ToList();
+        return problems.Count == 0 ? plan : null;
+    }
+
+    private static async Task<(int Code, ExperimentReport? Report)> RunOneAsync(ClusterConnection connection, Planned run, string clientsCsv, string folder, CancellationToken stop)
+    {
+        var spec = run.Spec;
+        var wall = Stopwatch.StartNew();
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(run.Id)}[/] on the {Markup.Escape(connection.Description)}: {spec.Rounds} rounds, {spec.TotalClients} clients, {Markup.Escape(spec.Model.ToString())} on {spec.Dataset}{(spec.Adaptation is { } a ? " -> " + a.Target : "")}");
+        int printed = -1;
+        ExperimentReport report;
+        try
+        {
+            report = await ExperimentRunner.RunAsync(connection.Client, run.Id, run.Yaml, s =>
+            {
+                if (s.CompletedRounds != printed)
+                {
+                    printed = s.CompletedRounds;
+                    Console.WriteLine(ConsoleOutput.ProgressLine(s));
+                }
+            }, stop);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // The cluster refused to start it: a used id, data it cannot read. Nothing ran, nothing to write.
+            ConsoleOutput.Error($"{run.Id} was not started: {e.Message}");
+            return (e is ArgumentException ? ExitCodes.BadInput : ExitCodes.ExperimentFailed, null);
+        }
+        wall.Stop();
+        await ResultsWriter.WriteAsync(folder, report, spec, clientsCsv, wall.Elapsed.TotalSeconds,
+            Process.GetCurrentProcess().PeakWorkingSet64, connection.IsEmbedded ? "embedded" : connection.Description);
+        ConsoleOutput.FinalTable(report, folder, wall.Elapsed.TotalSeconds);
+        int code = report.Status.Phase switch
+        {
+            ExperimentPhase.Completed => ExitCodes.Ok,
+            ExperimentPhase.Cancelled => ExitCodes.Cancelled,
+            _ => ExitCodes.ExperimentFailed,
+        };
+        return (code, report);
+    }
+
+    private static string Slug(string text)
+    {
+        var slug = SlugPattern().Replace(text.ToLowerInvariant(), "-").Trim('-');
+        return slug.Length <= 64 ? slug : slug[..64].TrimEnd('-');
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex("[^a-z0-9_-]+")]
+    private static partial Regex SlugPattern();
 }

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FedOrleans.Contracts;
-using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Specs;
 
 namespace FedOrleans.Client.Results;
@@ -22,7 +21,7 @@ public static class ResultsWriter
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
-    public static async Task WriteAsync(string folder, ExperimentReport report, ExperimentSpec spec, Partition? partition, int[]? labels, int numClasses,
+    public static async Task WriteAsync(string folder, ExperimentReport report, ExperimentSpec spec, string? clientsCsv,
         double wallSeconds, long consolePeakRss, string mode)
     {
         Directory.CreateDirectory(folder);
@@ -53,9 +52,9 @@ public static class ResultsWriter
         };
         await File.WriteAllTextAsync(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(summary, Json));
         await File.WriteAllTextAsync(Path.Combine(folder, "rounds.csv"), RoundsCsv(report.Rounds));
-        if (partition is not null && labels is not null)
+        if (clientsCsv is not null)
         {
-            await File.WriteAllTextAsync(Path.Combine(folder, "clients.csv"), partition.ToCsv(labels, numClasses));
+            await File.WriteAllTextAsync(Path.Combine(folder, "clients.csv"), clientsCsv);
         }
         AccuracyPlot.Save(Path.Combine(folder, "accuracy.png"), spec.Name, report.Rounds);
     }

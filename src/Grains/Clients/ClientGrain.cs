@@ -15,7 +15,11 @@ namespace FedOrleans.Grains.Clients;
 /// Idle clients are collected after a few minutes; re-activation costs a dictionary lookup.
 /// </summary>
 [CollectionAgeLimit(Minutes = 5)]
-public sealed class ClientGrain(FederationCache federations, TrainingGate gate, ILocalSiloDetails silo) : Grain, IClientGrain
+public sealed class ClientGrain(
+    [PersistentState("client", FedOrleansNames.StateStorage)] IPersistentState<ClientState> state,
+    FederationCache federations,
+    TrainingGate gate,
+    ILocalSiloDetails silo) : Grain, IClientGrain
 {
     private string _experimentId = "";
     private int _index;
@@ -45,7 +49,8 @@ public sealed class ClientGrain(FederationCache federations, TrainingGate gate, 
     private async Task<FitResult> FitCoreAsync(FitRequest request, CancellationToken cancellationToken)
     {
         var federation = await GetFederationAsync();
-        var shard = federation.Shard(_index);
+        var privateState = state.State.PrivateState.Length > 0 ? ModelWeights.FromBytes(state.State.PrivateState).Values : null;
+        var shard = federation.Shard(_index, privateState);
         _shardSize = shard.Count;
         _unlabelled = shard.Unlabelled;
         var instructions = request.ToInstructions();
@@ -58,6 +63,14 @@ public sealed class ClientGrain(FederationCache federations, TrainingGate gate, 
         var outcome = await gate.RunAsync(() => federation.Trainer.Fit(global, instructions, shard, cancellationToken), cancellationToken);
         _fits++;
         _lastRound = request.Round;
+        if (outcome.PrivateState is not null)
+        {
+            // Kept before the result leaves: a client re-activated on any silo continues with these duals.
+            state.State.PrivateState = new ModelWeights(outcome.PrivateState).ToBytes();
+            state.State.Round = request.Round;
+            state.State.Fits++;
+            await state.WriteStateAsync(cancellationToken);
+        }
         return new FitResult(
             ReferenceEquals(outcome.Weights, global) ? request.GlobalWeights : outcome.Weights.ToBytes(),
             outcome.NumSamples, outcome.TrainLoss, stopwatch.Elapsed.TotalSeconds);
@@ -71,7 +84,8 @@ public sealed class ClientGrain(FederationCache federations, TrainingGate gate, 
             _shardSize = shard.Count;
             _unlabelled = shard.Unlabelled;
         }
-        return new ClientInfo(_experimentId, _index, _shardSize, _unlabelled, _fits, _lastRound, silo.SiloAddress.ToString());
+        var privateState = state.State.PrivateState.Length > 0 ? new ModelWeights(ModelWeights.FromBytes(state.State.PrivateState).Values).Sha256() : null;
+        return new ClientInfo(_experimentId, _index, _shardSize, _unlabelled, _fits, _lastRound, silo.SiloAddress.ToString(), privateState);
     }
 
     private Task<ExperimentFederation> GetFederationAsync() =>

@@ -1,6 +1,6 @@
 namespace FedOrleans.Contracts;
 
-/// <summary>What a client grain reports about itself.</summary>
+/// <summary>What a client grain reports about itself; <see cref="PrivateStateSha256"/> fingerprints its persisted private state (FedMM duals), null when it has none.</summary>
 [GenerateSerializer, Immutable, Alias("fedorleans.ClientInfo")]
 public sealed record ClientInfo(
     [property: Id(0)] string ExperimentId,
@@ -9,4 +9,5 @@ public sealed record ClientInfo(
     [property: Id(3)] bool Unlabelled,
     [property: Id(4)] int Fits,
     [property: Id(5)] int LastRound,
-    [property: Id(6)] string Silo);
+    [property: Id(6)] string Silo,
+    [property: Id(7)] string? PrivateStateSha256 = null);

@@ -9,4 +9,5 @@ public sealed record FitRequest(
     [property: Id(0)] int Round,
     [property: Id(1)] ulong Seed,
     [property: Id(2)] TrainerSettingsWire Settings,
-    [property: Id(3)] byte[] GlobalWeights);
+    [property: Id(3)] byte[] GlobalWeights,
+    [property: Id(4)] MinimaxSettingsWire? Minimax = null);

@@ -9,4 +9,5 @@ public sealed record TrainerSettingsWire(
     [property: Id(3)] int Optimizer,
     [property: Id(4)] double Momentum,
     [property: Id(5)] double WeightDecay,
-    [property: Id(6)] double ProximalMu);
+    [property: Id(6)] double ProximalMu,
+    [property: Id(7)] int LocalSteps = 0);

@@ -101,7 +101,7 @@ public sealed class ExperimentGrain(
         await this.RegisterOrUpdateReminder(FedOrleansNames.ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         await GrainFactory.GetGrain<IExperimentRegistryGrain>(IExperimentRegistryGrain.Key).AddAsync(Id);
         _spec = spec;
-        logger.LogInformation("{ExperimentId} starts: {Rounds} rounds, {Clients} clients, {Strategy}", Id, spec.Rounds, spec.Federation.Clients, StrategyFactory.Create(spec).Describe());
+        logger.LogInformation("{ExperimentId} starts: {Rounds} rounds, {Clients} clients, {Strategy}", Id, spec.Rounds, spec.TotalClients, StrategyFactory.Create(spec).Describe());
         await PublishAsync(null);
         StartLoop();
         return Status();
@@ -197,7 +197,7 @@ public sealed class ExperimentGrain(
                 ModelWeights.FromBytes(state.State.GlobalWeights),
                 WireMapping.SlotsFromBytes(state.State.StrategySlots, state.State.StrategySlotCount),
                 state.State.StrategyStep);
-            var clients = Enumerable.Range(0, spec.Federation.Clients).Select(i => new ClientId(i)).ToArray();
+            var clients = Enumerable.Range(0, spec.TotalClients).Select(i => new ClientId(i)).ToArray();
             while (state.State.CompletedRounds < spec.Rounds)
             {
                 ct.ThrowIfCancellationRequested();
@@ -253,7 +253,7 @@ public sealed class ExperimentGrain(
         if (evaluate)
         {
             var weights = outcome.State.Global;
-            evaluation = await gate.RunAsync(() => ModelEvaluator.Evaluate(spec.Model, federation.Shape, weights, federation.Data.Test, ct), ct);
+            evaluation = await gate.RunAsync(() => ModelEvaluator.Evaluate(spec.Model, federation.Shape, weights, federation.Test, ct, gate.Capacity, spec.EvaluateSamples), ct);
         }
         var withSamples = updates.Where(u => u.NumSamples > 0).ToList();
         double trainLoss = withSamples.Count == 0 ? double.NaN

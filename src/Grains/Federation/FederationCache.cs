@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Specs;
 
 namespace FedOrleans.Grains.Federation;
@@ -30,8 +31,9 @@ public sealed class FederationCache(DatasetStore datasets)
     private async Task<ExperimentFederation> BuildAsync(Func<Task<ExperimentSpec>> loadSpec)
     {
         var spec = await loadSpec();
-        var data = await datasets.GetAsync(spec.Dataset);
-        var partition = await Task.Run(() => Models.Data.Partitioning.Partitioner.Create(spec.Federation, data.Train.Labels, data.Train.NumClasses));
-        return new ExperimentFederation(spec, data, partition);
+        var source = await datasets.GetAsync(spec.Dataset);
+        var target = spec.Adaptation is { } a ? await datasets.GetAsync(a.Target) : null;
+        var layout = await Task.Run(() => FederationLayout.Create(spec, source.Train.Labels, target?.Train.Labels, source.Train.NumClasses));
+        return new ExperimentFederation(spec, source, target, layout);
     }
 }

@@ -8,15 +8,19 @@ namespace FedOrleans.Grains.Mapping;
 public static class WireMapping
 {
     public static TrainerSettingsWire ToWire(this TrainerSettings s) =>
-        new(s.Epochs, s.BatchSize, s.LearningRate, (int)s.Optimizer, s.Momentum, s.WeightDecay, s.ProximalMu);
+        new(s.Epochs, s.BatchSize, s.LearningRate, (int)s.Optimizer, s.Momentum, s.WeightDecay, s.ProximalMu, s.LocalSteps);
 
     public static TrainerSettings ToModel(this TrainerSettingsWire s) =>
-        new(s.Epochs, s.BatchSize, s.LearningRate, (OptimizerKind)s.Optimizer, s.Momentum, s.WeightDecay, s.ProximalMu);
+        new(s.Epochs, s.BatchSize, s.LearningRate, (OptimizerKind)s.Optimizer, s.Momentum, s.WeightDecay, s.ProximalMu, s.LocalSteps);
+
+    public static MinimaxSettingsWire ToWire(this MinimaxSettings m) => new((int)m.Rule, m.Mu, m.DualDecay, m.DecayEvery, m.Coefficient);
+
+    public static MinimaxSettings ToModel(this MinimaxSettingsWire m) => new((MinimaxRule)m.Rule, m.Mu, m.DualDecay, m.DecayEvery, m.Coefficient);
 
     public static FitRequest ToRequest(this FitInstructions i, byte[] globalWeights) =>
-        new(i.Round, i.Seed, i.Settings.ToWire(), globalWeights);
+        new(i.Round, i.Seed, i.Settings.ToWire(), globalWeights, i.Minimax?.ToWire());
 
-    public static FitInstructions ToInstructions(this FitRequest r) => new(r.Round, r.Seed, r.Settings.ToModel());
+    public static FitInstructions ToInstructions(this FitRequest r) => new(r.Round, r.Seed, r.Settings.ToModel(), r.Minimax?.ToModel());
 
     public static ClientUpdate ToUpdate(this FitResult r, ClientId client) =>
         new(client, ModelWeights.FromBytes(r.Weights), r.NumSamples, r.TrainLoss);

@@ -32,4 +32,29 @@ public static class Aggregation
         }
         return Array.ConvertAll(sum, v => (float)v);
     }
+
+    /// <summary>Unweighted mean of client weights in client-index order (FedMM and its baselines average clients equally, w_i = 1/n).</summary>
+    public static float[]? Mean(IReadOnlyList<ClientUpdate> updates)
+    {
+        if (updates.Count == 0)
+        {
+            return null;
+        }
+        var ordered = updates.OrderBy(u => u.Client).ToList();
+        int length = ordered[0].Weights.Length;
+        if (ordered.Any(u => u.Weights.Length != length))
+        {
+            throw new ArgumentException("client updates have different weight lengths");
+        }
+        var sum = new double[length];
+        foreach (var u in ordered)
+        {
+            var values = u.Weights.Values;
+            for (int i = 0; i < length; i++)
+            {
+                sum[i] += values[i];
+            }
+        }
+        return Array.ConvertAll(sum, v => (float)(v / ordered.Count));
+    }
 }

@@ -9,6 +9,8 @@ namespace FedOrleans.Models.Federated;
 /// </summary>
 public class FedAvgStrategy(StrategySpec spec, TrainerSettings settings) : IFederatedStrategy
 {
+    protected TrainerSettings Settings { get; } = settings;
+
     protected StrategySpec Spec { get; } = spec;
 
     public virtual StrategyState Initialize(ModelWeights initial, ExperimentSpec experiment) => StrategyState.Initial(initial);
@@ -17,8 +19,7 @@ public class FedAvgStrategy(StrategySpec spec, TrainerSettings settings) : IFede
     {
         int count = ClientSampler.SampleSize(available.Count, Spec.FractionFit, Spec.MinFitClients);
         var chosen = ClientSampler.Sample(available, count, round.SamplingRandom());
-        var clientSettings = Spec.Kind == StrategyKind.FedProx ? settings with { ProximalMu = Spec.ProximalMu } : settings;
-        return chosen.Select(c => new ClientAssignment(c, new FitInstructions(round.Round, round.FitSeed(c), clientSettings))).ToList();
+        return chosen.Select(c => new ClientAssignment(c, Instructions(round, c))).ToList();
     }
 
     public AggregateOutcome AggregateFit(RoundContext round, StrategyState state, IReadOnlyList<ClientUpdate> results, IReadOnlyList<ClientFailure> failures)
@@ -28,7 +29,7 @@ public class FedAvgStrategy(StrategySpec spec, TrainerSettings settings) : IFede
             return AggregateOutcome.Rejected(state,
                 $"round {round.Round}: {results.Count} results and {failures.Count} failures; at least {Spec.MinResults} results are needed (strategy.min_results)");
         }
-        var average = Aggregation.WeightedAverage(results);
+        var average = Average(results);
         if (average is null)
         {
             return AggregateOutcome.Rejected(state, $"round {round.Round}: no result carried any samples (all sampled clients unlabelled or empty)");
@@ -40,6 +41,13 @@ public class FedAvgStrategy(StrategySpec spec, TrainerSettings settings) : IFede
     public virtual string Describe() => Spec.Kind == StrategyKind.FedProx
         ? $"FedProx(mu={Spec.ProximalMu}, fraction={Spec.FractionFit}, min_fit={Spec.MinFitClients}, min_results={Spec.MinResults})"
         : $"FedAvg(fraction={Spec.FractionFit}, min_fit={Spec.MinFitClients}, min_results={Spec.MinResults})";
+
+    /// <summary>What a sampled client is told to do this round.</summary>
+    protected virtual FitInstructions Instructions(RoundContext round, ClientId client) =>
+        new(round.Round, round.FitSeed(client), Spec.Kind == StrategyKind.FedProx ? Settings with { ProximalMu = Spec.ProximalMu } : Settings);
+
+    /// <summary>How results are averaged: weighted by sample count (FedAvg).</summary>
+    protected virtual float[]? Average(IReadOnlyList<ClientUpdate> results) => Aggregation.WeightedAverage(results);
 
     /// <summary>How the server turns the clients' average into the next global state; FedAvg takes it as is.</summary>
     protected virtual StrategyState ServerStep(StrategyState state, float[] average) =>

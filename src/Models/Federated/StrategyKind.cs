@@ -1,6 +1,6 @@
 namespace FedOrleans.Models.Federated;
 
-/// <summary>The server strategies (spec names in kebab case: <c>fedavg</c>, <c>fedprox</c>, <c>fedavgm</c>, <c>fedadam</c>).</summary>
+/// <summary>The server strategies (spec names: <c>fedavg</c>, <c>fedprox</c>, <c>fedavgm</c>, <c>fedadam</c>, <c>fedmm</c>, <c>fedavg-gda</c>, <c>fedprox-gda</c>).</summary>
 public enum StrategyKind
 {
     /// <summary>McMahan et al. 2017: sample-weighted average of client weights.</summary>
@@ -14,4 +14,13 @@ public enum StrategyKind
 
     /// <summary>Reddi et al. 2021: server Adam on the pseudo-gradient, with adaptivity tau.</summary>
     FedAdam,
+
+    /// <summary>Shen et al.: augmented-Lagrangian local GDA with per-client duals and a dual-corrected upload (domain adaptation).</summary>
+    FedMM,
+
+    /// <summary>FedMM's baseline: local gradient descent-ascent, then a plain average.</summary>
+    FedAvgGda,
+
+    /// <summary>FedMM's baseline: local GDA with a proximal term mu (w - w0), then a plain average.</summary>
+    FedProxGda,
 }

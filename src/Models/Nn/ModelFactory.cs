@@ -16,13 +16,19 @@ public static class ModelFactory
             ("flatten", nn.Flatten()),
             ("linear", nn.Linear(shape.Features, shape.NumClasses))),
         ModelKind.Mlp => Mlp(spec.Hidden, shape),
+        ModelKind.Cnn when spec.Adversarial is { } loss => new AdversarialNet(shape, loss),
         ModelKind.Cnn => Cnn(shape),
         _ => throw new ArgumentOutOfRangeException(nameof(spec)),
     };
 
+    /// <summary>The standard deviation of FedMM's initial weights (TensorFlow truncated normal) and its initial bias.</summary>
+    public const double FedMMInitStd = 0.1;
+
     /// <summary>
-    /// Seeded initial weights: every weight uniform in +-1/sqrt(fan_in) (PyTorch's default bound for
-    /// linear and conv layers), every bias zero. Independent of the global torch generator.
+    /// Seeded initial weights, independent of the global torch generator. Default: every weight uniform
+    /// in +-1/sqrt(fan_in) (PyTorch's bound for linear and conv layers), every bias zero. Adversarial
+    /// (FedMM) models follow the official code instead: weights from a normal with standard deviation
+    /// 0.1 truncated at two standard deviations, biases 0.1.
     /// </summary>
     public static float[] InitialWeights(ModelSpec spec, InputShape shape, ulong seed)
     {
@@ -30,18 +36,39 @@ public static class ModelFactory
         using var scope = NewDisposeScope();
         using var model = Create(spec, shape);
         using var generator = new Generator(seed);
+        bool fedmm = spec.Adversarial is not null;
+        // Explicit scalars, kept alive until the native calls return (see Training/LocalOptimizer).
+        using var bias = (fedmm ? FedMMInitStd : 0.0).ToScalar();
+        using var std = FedMMInitStd.ToScalar();
+        using var two = 2.0.ToScalar();
+        using var minusTwo = (-2.0).ToScalar();
         using (no_grad())
         {
             foreach (var p in model.parameters())
             {
                 if (p.dim() == 1)
                 {
-                    p.zero_();
+                    p.fill_(bias);
+                    continue;
+                }
+                if (fedmm)
+                {
+                    // Truncated normal by redrawing values beyond two standard deviations, as TensorFlow's truncated_normal.
+                    var draw = randn(p.shape, generator: generator);
+                    for (int attempt = 0; attempt < 20; attempt++)
+                    {
+                        var outside = draw.abs().gt(two);
+                        if (!outside.any().item<bool>())
+                        {
+                            break;
+                        }
+                        draw = where(outside, randn(p.shape, generator: generator), draw);
+                    }
+                    p.copy_(draw.clamp(minusTwo, two).mul_(std));
                     continue;
                 }
                 long fanIn = p.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
                 double bound = 1.0 / Math.Sqrt(fanIn);
-                // Explicit scalars, kept alive until the native calls return (see Training/LocalOptimizer).
                 using var scale = (2 * bound).ToScalar();
                 using var shift = bound.ToScalar();
                 p.copy_(rand(p.shape, generator: generator).mul_(scale).sub_(shift));
@@ -71,25 +98,33 @@ public static class ModelFactory
         return nn.Sequential(layers);
     }
 
-    private static nn.Module<Tensor, Tensor> Cnn(InputShape shape)
+    private static nn.Module<Tensor, Tensor> Cnn(InputShape shape) =>
+        nn.Sequential(("features", CnnFeatures(shape)), ("classifier", CnnHead(CnnFeatureCount(shape), shape.NumClasses)));
+
+    /// <summary>The FedMM CNN's feature extractor: conv5x5-32, ReLU, pool 2, conv5x5-48, ReLU, pool 2, flatten.</summary>
+    internal static nn.Module<Tensor, Tensor> CnnFeatures(InputShape shape) => nn.Sequential(
+        ("conv1", nn.Conv2d(shape.Channels, 32, 5, padding: 2)),
+        ("relu1", nn.ReLU()),
+        ("pool1", nn.MaxPool2d(2)),
+        ("conv2", nn.Conv2d(32, 48, 5, padding: 2)),
+        ("relu2", nn.ReLU()),
+        ("pool2", nn.MaxPool2d(2)),
+        ("flatten", nn.Flatten()));
+
+    /// <summary>The FedMM CNN's label head: FC 100, ReLU, FC 100, ReLU, FC outputs.</summary>
+    internal static nn.Module<Tensor, Tensor> CnnHead(long inputs, int outputs) => nn.Sequential(
+        ("fc1", nn.Linear(inputs, 100)),
+        ("relu1", nn.ReLU()),
+        ("fc2", nn.Linear(100, 100)),
+        ("relu2", nn.ReLU()),
+        ("out", nn.Linear(100, outputs)));
+
+    internal static int CnnFeatureCount(InputShape shape)
     {
         if (shape.Height % 4 != 0 || shape.Width % 4 != 0)
         {
             throw new ArgumentException($"the CNN pools twice by 2: input {shape.Height}x{shape.Width} must be divisible by 4");
         }
-        int flat = 48 * (shape.Height / 4) * (shape.Width / 4);
-        return nn.Sequential(
-            ("conv1", nn.Conv2d(shape.Channels, 32, 5, padding: 2)),
-            ("relu1", nn.ReLU()),
-            ("pool1", nn.MaxPool2d(2)),
-            ("conv2", nn.Conv2d(32, 48, 5, padding: 2)),
-            ("relu2", nn.ReLU()),
-            ("pool2", nn.MaxPool2d(2)),
-            ("flatten", nn.Flatten()),
-            ("fc1", nn.Linear(flat, 100)),
-            ("relu3", nn.ReLU()),
-            ("fc2", nn.Linear(100, 100)),
-            ("relu4", nn.ReLU()),
-            ("out", nn.Linear(100, shape.NumClasses)));
+        return 48 * (shape.Height / 4) * (shape.Width / 4);
     }
 }

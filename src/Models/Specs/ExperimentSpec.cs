@@ -8,7 +8,8 @@ namespace FedOrleans.Models.Specs;
 
 /// <summary>
 /// One experiment, as validated from YAML (see <see cref="SpecParser"/> and experiments/*.yaml).
-/// Immutable; sent to the experiment grain and persisted with it.
+/// Immutable; sent to the experiment grain and persisted with it. With <see cref="Adaptation"/> it is a
+/// federated domain-adaptation experiment (FedMM and its baselines).
 /// </summary>
 public sealed record ExperimentSpec(
     string Name,
@@ -22,4 +23,13 @@ public sealed record ExperimentSpec(
     StrategySpec Strategy,
     TimeSpan RoundTimeout,
     int EvaluateEvery,
-    FaultSpec Faults);
+    FaultSpec Faults,
+    AdaptationSpec? Adaptation = null,
+    int EvaluateSamples = 0)
+{
+    /// <summary>All clients: the <see cref="Federation"/>'s (source) clients and, for domain adaptation, the target clients after them.</summary>
+    public int TotalClients => Federation.Clients + (Adaptation?.TargetClients ?? 0);
+
+    /// <summary>The dataset accuracy is measured on: the target domain's test set under adaptation, else the dataset's.</summary>
+    public DatasetName EvaluationDataset => Adaptation?.Target ?? Dataset;
+}

@@ -110,9 +110,14 @@ public static partial class SpecParser
         var seed = top.ULong("seed", 0);
         var rounds = top.Int("rounds", 10, 1, MaxRounds, required: true);
         var dataset = top.Enum("dataset", DatasetName.Mnist, required: true);
+        if (!DatasetCatalog.Get(dataset).IsTrainingSet)
+        {
+            errors.Add(new SpecError("dataset", $"{YamlFields.EnumName(dataset)} is a photo collection used to build mnist-m, not a training set"));
+        }
         var trainer = top.Enum("trainer", TrainerKind.Supervised);
         var timeout = top.Double("round_timeout_s", 300, 0.001, 86_400, minExclusive: true);
         var evaluateEvery = top.Int("evaluate_every", 1, 1, MaxRounds);
+        var evaluateSamples = top.Int("evaluate_samples", 0, 0, 100_000_000);
 
         var fed = top.Section("federation");
         var clients = fed.Int("clients", 10, 1, MaxClients, required: true);
@@ -152,8 +157,9 @@ public static partial class SpecParser
             LearningRate: t.Double("lr", 0.05, 0, 100, minExclusive: true),
             Optimizer: t.Enum("optimizer", OptimizerKind.Sgd),
             Momentum: t.Double("momentum", 0, 0, 0.9999),
-            WeightDecay: t.Double("weight_decay", 0, 0, 10));
-        t.RejectUnknown("epochs", "batch_size", "lr", "optimizer", "momentum", "weight_decay");
+            WeightDecay: t.Double("weight_decay", 0, 0, 10),
+            LocalSteps: t.Int("local_steps", 0, 0, 1_000_000));
+        t.RejectUnknown("epochs", "batch_size", "lr", "optimizer", "momentum", "weight_decay", "local_steps");
 
         var s = top.Section("strategy");
         var strategy = new StrategySpec(
@@ -168,9 +174,51 @@ public static partial class SpecParser
             Beta2: s.Double("beta2", 0.99, 0, 0.99999),
             Tau: s.Double("tau", 1e-3, 0, 10, minExclusive: true));
         s.RejectUnknown("kind", "fraction_fit", "min_fit_clients", "min_results", "proximal_mu", "server_lr", "server_momentum", "beta1", "beta2", "tau");
+        AdaptationSpec? adaptation = null;
+        if (top.Has("adaptation"))
+        {
+            var a = top.Section("adaptation");
+            var loss = a.Enum("loss", AdversarialLoss.Dann);
+            adaptation = new AdaptationSpec(
+                a.Enum("target", DatasetName.MnistM, required: true),
+                a.Int("target_clients", 1, 1, MaxClients),
+                loss,
+                Coefficient: a.Double("coefficient", 1.0, 0, 1e3),
+                Mu: a.Double("mu", 2.0, 0, 1e6, minExclusive: true),
+                DualDecay: a.Double("dual_decay", 1.05, 1.0, 10),
+                DecayEvery: a.Double("decay_every", 100, 0, 1e9, minExclusive: true));
+            a.RejectUnknown("target", "target_clients", "loss", "coefficient", "mu", "dual_decay", "decay_every");
+            if (modelKind != ModelKind.Cnn)
+            {
+                errors.Add(new SpecError("model.kind", $"domain adaptation uses the FedMM CNN; set kind: cnn (is {YamlFields.EnumName(modelKind)})"));
+            }
+            if (adaptation.Target == dataset)
+            {
+                errors.Add(new SpecError("adaptation.target", "must differ from dataset (the source domain)"));
+            }
+            if (!DatasetCatalog.Get(adaptation.Target).IsTrainingSet)
+            {
+                errors.Add(new SpecError("adaptation.target", "photo collections are not training sets"));
+            }
+            else if (DatasetCatalog.Get(adaptation.Target) is var tgt && DatasetCatalog.Get(dataset) is var src
+                && (tgt.Height != src.Height || tgt.Width != src.Width || tgt.NumClasses != src.NumClasses))
+            {
+                errors.Add(new SpecError("adaptation.target", $"{tgt.Key} ({tgt.Height}x{tgt.Width}, {tgt.NumClasses} classes) does not match {src.Key} ({src.Height}x{src.Width}, {src.NumClasses} classes)"));
+            }
+        }
+        bool minimax = strategy.Kind is StrategyKind.FedMM or StrategyKind.FedAvgGda or StrategyKind.FedProxGda;
+        if (minimax && adaptation is null)
+        {
+            errors.Add(new SpecError("strategy.kind", $"{YamlFields.EnumName(strategy.Kind)} is for domain adaptation: add an adaptation section (target, target_clients, loss)"));
+        }
+        if (!minimax && adaptation is not null)
+        {
+            errors.Add(new SpecError("strategy.kind", "an adaptation section needs a minimax strategy: fedmm, fedavg-gda or fedprox-gda"));
+        }
+        clients += adaptation?.TargetClients ?? 0;
         if (strategy.MinFitClients > clients)
         {
-            errors.Add(new SpecError("strategy.min_fit_clients", $"{strategy.MinFitClients} exceeds federation.clients ({clients})"));
+            errors.Add(new SpecError("strategy.min_fit_clients", $"{strategy.MinFitClients} exceeds the {clients} clients (federation.clients{(adaptation is null ? "" : " + adaptation.target_clients")})"));
         }
         int perRound = ClientSampler.SampleSize(clients, strategy.FractionFit, strategy.MinFitClients);
         if (strategy.MinResults > perRound)
@@ -188,9 +236,9 @@ public static partial class SpecParser
         }
         f.RejectUnknown("fail_clients", "dropout_rate");
 
-        top.RejectUnknown("name", "seed", "rounds", "dataset", "trainer", "round_timeout_s", "evaluate_every", "federation", "model", "train", "strategy", "faults");
-        return new ExperimentSpec(name, seed, rounds, dataset, federation, new ModelSpec(modelKind, hidden), trainer, train, strategy,
-            TimeSpan.FromSeconds(timeout), evaluateEvery, faults);
+        top.RejectUnknown("name", "seed", "rounds", "dataset", "trainer", "round_timeout_s", "evaluate_every", "federation", "model", "train", "strategy", "faults", "adaptation", "evaluate_samples");
+        return new ExperimentSpec(name, seed, rounds, dataset, federation, new ModelSpec(modelKind, hidden, adaptation?.Loss), trainer, train, strategy,
+            TimeSpan.FromSeconds(timeout), evaluateEvery, faults, adaptation, evaluateSamples);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]

@@ -150,14 +150,23 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
         }
     }
 
+    /// <summary>The spec spelling of an enum value: kebab case (FashionMnist: fashion-mnist), strategies as their papers write them.</summary>
     public static string EnumName<T>(T value) where T : struct, System.Enum
     {
+        if (value is Federated.StrategyKind strategy)
+        {
+            return strategy switch
+            {
+                Federated.StrategyKind.FedAvgGda => "fedavg-gda",
+                Federated.StrategyKind.FedProxGda => "fedprox-gda",
+                _ => strategy.ToString().ToLowerInvariant(),
+            };
+        }
         var name = value.ToString();
         var sb = new System.Text.StringBuilder();
         for (int i = 0; i < name.Length; i++)
         {
-            // FashionMnist -> fashion-mnist; FedAvg, FedAvgM and FedMM stay one word.
-            if (i > 0 && char.IsUpper(name[i]) && char.IsLower(name[i - 1]) && typeof(T) != typeof(Federated.StrategyKind))
+            if (i > 0 && char.IsUpper(name[i]) && char.IsLower(name[i - 1]))
             {
                 sb.Append('-');
             }

@@ -40,10 +40,10 @@ public static partial class TorchRuntime
         EnsureThreadConfigured();
     }
 
-    /// <summary>Applies <see cref="IntraOpThreads"/> to the calling thread, once per thread (and again after a change).</summary>
-    public static void EnsureThreadConfigured()
+    /// <summary>Applies <paramref name="threads"/> (0: <see cref="IntraOpThreads"/>) to the calling thread, once per thread and again after a change.</summary>
+    public static void EnsureThreadConfigured(int threads = 0)
     {
-        int wanted = IntraOpThreads;
+        int wanted = threads > 0 ? threads : IntraOpThreads;
         if (_threadConfiguredFor != wanted)
         {
             set_num_threads(wanted);

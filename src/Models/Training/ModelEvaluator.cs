@@ -11,9 +11,16 @@ public static class ModelEvaluator
 {
     public const int BatchSize = 2000;
 
-    public static EvaluationResult Evaluate(ModelSpec model, InputShape shape, ModelWeights weights, Dataset data, CancellationToken ct = default)
+    /// <param name="model">The architecture.</param>
+    /// <param name="shape">Its input shape.</param>
+    /// <param name="weights">The weights to evaluate.</param>
+    /// <param name="data">A labelled dataset.</param>
+    /// <param name="ct">Cancels between batches.</param>
+    /// <param name="threads">Intra-op threads (evaluation runs alone between rounds, so it may use all the gate's slots).</param>
+    /// <param name="limit">Evaluate the first <paramref name="limit"/> samples only (0: all).</param>
+    public static EvaluationResult Evaluate(ModelSpec model, InputShape shape, ModelWeights weights, Dataset data, CancellationToken ct = default, int threads = 0, int limit = 0)
     {
-        TorchRuntime.EnsureThreadConfigured();
+        TorchRuntime.EnsureThreadConfigured(threads);
         using var scope = NewDisposeScope();
         using var module = ModelFactory.Create(model, shape);
         ParameterVector.Write(module, weights.Values);
@@ -21,17 +28,18 @@ public static class ModelEvaluator
         using var _ = no_grad();
         long correct = 0;
         double lossSum = 0;
-        var all = Enumerable.Range(0, data.Count).ToArray();
-        for (int start = 0; start < data.Count; start += BatchSize)
+        int count = limit > 0 ? Math.Min(limit, data.Count) : data.Count;
+        var all = Enumerable.Range(0, count).ToArray();
+        for (int start = 0; start < count; start += BatchSize)
         {
             ct.ThrowIfCancellationRequested();
             using var batchScope = NewDisposeScope();
-            var indices = all.AsSpan(start, Math.Min(BatchSize, data.Count - start));
-            var logits = module.call(TensorBatches.Features(data, indices));
+            var indices = all.AsSpan(start, Math.Min(BatchSize, count - start));
+            var logits = module.call(TensorBatches.Features(data, indices, shape.Channels));
             var y = TensorBatches.Labels(data, indices);
             lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
             correct += logits.argmax(1).eq(y).sum().item<long>();
         }
-        return new EvaluationResult((double)correct / data.Count, lossSum / data.Count, data.Count);
+        return new EvaluationResult((double)correct / count, lossSum / count, count);
     }
 }

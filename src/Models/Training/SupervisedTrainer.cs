@@ -30,7 +30,7 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILoca
         using var generator = new Generator(instructions.Seed);
         using var optimizer = new LocalOptimizer(parameters, s);
         using var halfMu = (s.ProximalMu / 2).ToScalar();
-        var x = TensorBatches.Features(shard.Dataset, shard.Indices);
+        var x = TensorBatches.Features(shard.Dataset, shard.Indices, shape.Channels);
         var y = TensorBatches.Labels(shard.Dataset, shard.Indices);
         int n = shard.Count;
         double lossSum = 0;
