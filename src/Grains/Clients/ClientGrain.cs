@@ -84,7 +84,7 @@ public sealed class ClientGrain(
             _shardSize = shard.Count;
             _unlabelled = shard.Unlabelled;
         }
-        var privateState = state.State.PrivateState.Length > 0 ? new ModelWeights(ModelWeights.FromBytes(state.State.PrivateState).Values).Sha256() : null;
+        var privateState = state.State.PrivateState.Length > 0 ? ModelWeights.FromBytes(state.State.PrivateState).Sha256() : null;
         return new ClientInfo(_experimentId, _index, _shardSize, _unlabelled, _fits, _lastRound, silo.SiloAddress.ToString(), privateState);
     }
 

@@ -5,17 +5,39 @@ namespace FedOrleans.Models.Nn;
 /// <summary>Copies a module's parameters to and from one flat float32 vector, in <c>parameters()</c> order.</summary>
 public static class ParameterVector
 {
-    public static float[] Read(nn.Module module)
+    public static float[] Read(nn.Module module) => Flatten(module.parameters());
+
+    /// <summary>Concatenates tensors into one flat vector, in order.</summary>
+    public static float[] Flatten(IEnumerable<Tensor> tensors)
     {
-        var parameters = module.parameters().ToList();
-        var result = new float[parameters.Sum(p => p.numel())];
+        var list = tensors.ToList();
+        var result = new float[list.Sum(t => t.numel())];
         int offset = 0;
-        foreach (var p in parameters)
+        foreach (var t in list)
         {
-            using var flat = p.detach().contiguous().flatten();
+            using var flat = t.detach().contiguous().flatten();
             var values = flat.data<float>();
             values.CopyTo(result, offset);
             offset += (int)values.Count;
+        }
+        return result;
+    }
+
+    /// <summary>Cuts a flat vector into new tensors shaped like <paramref name="like"/> (the inverse of <see cref="Flatten"/>).</summary>
+    public static List<Tensor> Split(ReadOnlySpan<float> values, IReadOnlyList<Tensor> like)
+    {
+        long expected = like.Sum(p => p.numel());
+        if (values.Length != expected)
+        {
+            throw new ArgumentException($"a vector of {values.Length} values does not fit tensors of {expected} values");
+        }
+        var result = new List<Tensor>(like.Count);
+        int offset = 0;
+        foreach (var p in like)
+        {
+            int n = (int)p.numel();
+            result.Add(tensor(values.Slice(offset, n).ToArray(), p.shape));
+            offset += n;
         }
         return result;
     }

@@ -33,7 +33,7 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTr
         ParameterVector.Write(net, global.Values);
         var parameters = net.parameters().ToList();
         var anchors = parameters.Select(p => p.detach().clone()).ToList();
-        var duals = m.Rule == MinimaxRule.FedMM ? SplitLike(shard.PrivateState ?? new float[global.Length], parameters) : null;
+        var duals = m.Rule == MinimaxRule.FedMM ? ParameterVector.Split(shard.PrivateState ?? new float[global.Length], parameters) : null;
         using var generator = new Generator(instructions.Seed);
         using var negativeLr = (-s.LearningRate).ToScalar();
         using var mu = m.Mu.ToScalar();
@@ -86,7 +86,7 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTr
                 {
                     FinishRound(parameters[i], anchors[i], duals[i], mu, factor);
                 }
-                privateState = Flatten(duals);
+                privateState = ParameterVector.Flatten(duals);
             }
             upload = ParameterVector.Read(net);
         }
@@ -155,36 +155,5 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTr
                 throw new ArgumentOutOfRangeException(nameof(net));
         }
         return y is null ? adversarial : nn.functional.cross_entropy(logits, y).add(adversarial);
-    }
-
-    private static List<Tensor> SplitLike(float[] flat, IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
-    {
-        long expected = parameters.Sum(p => p.numel());
-        if (flat.Length != expected)
-        {
-            throw new ArgumentException($"private state has {flat.Length} values, the model {expected} parameters");
-        }
-        var result = new List<Tensor>(parameters.Count);
-        int offset = 0;
-        foreach (var p in parameters)
-        {
-            int count = (int)p.numel();
-            result.Add(tensor(flat.AsSpan(offset, count).ToArray(), p.shape));
-            offset += count;
-        }
-        return result;
-    }
-
-    private static float[] Flatten(IReadOnlyList<Tensor> tensors)
-    {
-        var result = new float[tensors.Sum(t => t.numel())];
-        int offset = 0;
-        foreach (var t in tensors)
-        {
-            var values = t.contiguous().data<float>();
-            values.CopyTo(result, offset);
-            offset += (int)values.Count;
-        }
-        return result;
     }
 }
