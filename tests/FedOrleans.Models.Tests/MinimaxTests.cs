@@ -60,3 +60,36 @@ public sealed class MinimaxTests
         public int GetHashCode(float obj) => 0;
     }
 }
+
+public sealed class MinimaxTrainerTests
+{
+    [Theory]
+    [InlineData(Nn.AdversarialLoss.Dann)]
+    [InlineData(Nn.AdversarialLoss.Cdan)]
+    [InlineData(Nn.AdversarialLoss.Mdd)]
+    public async Task Every_adversarial_loss_trains_source_and_target_clients_and_FedMM_keeps_duals(Nn.AdversarialLoss loss)
+    {
+        var mnist = await TestData.LoadAsync(Data.DatasetName.Mnist);
+        var mnistM = await TestData.LoadAsync(Data.DatasetName.MnistM);
+        var spec = new Nn.ModelSpec(Nn.ModelKind.Cnn, [], loss);
+        var shape = new Nn.InputShape(3, 28, 28, 10);
+        var trainer = new MinimaxTrainer(spec, shape);
+        var global = new Federated.ModelWeights(Nn.ModelFactory.InitialWeights(spec, shape, 1));
+        var settings = new TrainerSettings(BatchSize: 8, LearningRate: 0.01, LocalSteps: 3);
+        var instructions = new FitInstructions(1, 2, settings, new MinimaxSettings(MinimaxRule.FedMM, Mu: 2.0));
+        var source = trainer.Fit(global, instructions, new ClientShard(mnist.Train, Enumerable.Range(0, 40).ToArray(), false), default);
+        var target = trainer.Fit(global, instructions, new ClientShard(mnistM.Train, Enumerable.Range(0, 40).ToArray(), true), default);
+        foreach (var outcome in new[] { source, target })
+        {
+            Assert.True(double.IsFinite(outcome.TrainLoss));
+            Assert.NotEqual(global.Sha256(), outcome.Weights.Sha256());
+            Assert.Equal(global.Length, outcome.PrivateState!.Length);
+            Assert.Contains(outcome.PrivateState, v => v != 0);
+        }
+        // The next round starts from the persisted duals; FedAvg-GDA keeps none.
+        var again = trainer.Fit(global, instructions with { Round = 2 }, new ClientShard(mnist.Train, Enumerable.Range(0, 40).ToArray(), false, source.PrivateState), default);
+        Assert.NotEqual(source.Weights.Sha256(), again.Weights.Sha256());
+        var gda = trainer.Fit(global, instructions with { Minimax = new MinimaxSettings(MinimaxRule.Gda) }, new ClientShard(mnist.Train, Enumerable.Range(0, 40).ToArray(), false), default);
+        Assert.Null(gda.PrivateState);
+    }
+}
