@@ -31,15 +31,18 @@ public static partial class RunCommand
             Description = "compare values of a setting, e.g. --sweep strategy.kind=fedmm,fedavg-gda,fedprox-gda (repeatable: the combinations are run)",
             AllowMultipleArgumentsPerToken = false,
         };
+        var device = new Option<string>("--device") { Description = "device of the embedded silo: cpu or cuda (a silo started on its own takes its own --device)", DefaultValueFactory = _ => "cpu" };
+        var fits = new Option<int>("--concurrent-fits") { Description = "fits at once in the embedded silo (default: cores)" };
         var seeds = new Option<int>("--seeds") { Description = "run each combination with this many seeds (seed, seed+1, ...)", DefaultValueFactory = _ => 1 };
-        var command = new Command("run", "run an experiment (or a sweep) and write results/<id>/") { spec, cluster, set, output, id, data, sweep, seeds };
+        var command = new Command("run", "run an experiment (or a sweep) and write results/<id>/") { spec, cluster, set, output, id, data, sweep, seeds, device, fits };
         command.SetAction(async parse => await RunAsync(
             new RunRequest(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(set) ?? [], parse.GetValue(output), parse.GetValue(id),
-                parse.GetValue(data), parse.GetValue(sweep) ?? [], parse.GetValue(seeds)), stop));
+                parse.GetValue(data), parse.GetValue(sweep) ?? [], parse.GetValue(seeds), parse.GetValue(device)!, parse.GetValue(fits)), stop));
         return command;
     }
 
-    private sealed record RunRequest(FileInfo SpecFile, string? Cluster, string[] Sets, DirectoryInfo? Output, string? Id, string? DataRoot, string[] Sweep, int Seeds);
+    private sealed record RunRequest(FileInfo SpecFile, string? Cluster, string[] Sets, DirectoryInfo? Output, string? Id, string? DataRoot, string[] Sweep, int Seeds,
+        string Device, int ConcurrentFits);
 
     /// <summary>One experiment of a run or sweep: its method label (the swept values), seed, id, spec and canonical YAML.</summary>
     private sealed record Planned(string Method, ulong Seed, string Id, ExperimentSpec Spec, string Yaml);
@@ -49,6 +52,11 @@ public static partial class RunCommand
         if (!request.SpecFile.Exists)
         {
             ConsoleOutput.Error($"spec file '{request.SpecFile.FullName}' not found; see experiments/ for examples");
+            return ExitCodes.BadInput;
+        }
+        if (request.Device is not ("cpu" or "cuda") || request.ConcurrentFits is < 0 or > 1024)
+        {
+            ConsoleOutput.Error($"--device must be cpu or cuda (is '{request.Device}') and --concurrent-fits 1..1024");
             return ExitCodes.BadInput;
         }
         if (request.Seeds is < 1 or > 1000)
@@ -115,7 +123,7 @@ public static partial class RunCommand
         try
         {
             connection = address is null
-                ? await ClusterConnection.StartEmbeddedAsync(cache.Root, stop)
+                ? await ClusterConnection.StartEmbeddedAsync(cache.Root, stop, request.Device, request.ConcurrentFits)
                 : await ClusterConnection.ConnectAsync(address, stop);
         }
         catch (ClusterUnavailableException e)

@@ -36,7 +36,11 @@ public sealed class ClusterConnection : IAsyncDisposable
     public bool IsEmbedded => Dashboard is not null;
 
     /// <summary>Starts a silo in this process on free ports, with the dashboard on loopback.</summary>
-    public static async Task<ClusterConnection> StartEmbeddedAsync(string? dataRoot, CancellationToken ct)
+    /// <param name="dataRoot">The dataset cache, or null for the default.</param>
+    /// <param name="ct">Cancels the start.</param>
+    /// <param name="device"><c>cpu</c> or <c>cuda</c>.</param>
+    /// <param name="concurrentFits">Fits at once; 0 for the processor count.</param>
+    public static async Task<ClusterConnection> StartEmbeddedAsync(string? dataRoot, CancellationToken ct, string device = "cpu", int concurrentFits = 0)
     {
         var app = FedOrleansHost.Build([], (hosting, training) =>
         {
@@ -46,6 +50,11 @@ public sealed class ClusterConnection : IAsyncDisposable
             if (dataRoot is not null)
             {
                 training.DataRoot = dataRoot;
+            }
+            training.Device = device;
+            if (concurrentFits > 0)
+            {
+                training.ConcurrentFits = concurrentFits;
             }
         }, quiet: true);
         await app.StartAsync(ct);

@@ -15,7 +15,7 @@ public static class ParameterVector
         int offset = 0;
         foreach (var t in list)
         {
-            using var flat = t.detach().contiguous().flatten();
+            using var flat = t.detach().cpu().contiguous().flatten();
             var values = flat.data<float>();
             values.CopyTo(result, offset);
             offset += (int)values.Count;
@@ -36,7 +36,7 @@ public static class ParameterVector
         foreach (var p in like)
         {
             int n = (int)p.numel();
-            result.Add(tensor(values.Slice(offset, n).ToArray(), p.shape));
+            result.Add(tensor(values.Slice(offset, n).ToArray(), p.shape).to(p.device));
             offset += n;
         }
         return result;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Torch;
@@ -33,10 +34,18 @@ public static partial class TorchRuntime
     /// <summary>The intra-op thread count every torch work item runs with (1 for many small fits in parallel).</summary>
     public static int IntraOpThreads => Volatile.Read(ref _intraOpThreads);
 
-    /// <summary>Loads the native library and sets the intra-op thread count for every later work item.</summary>
-    public static void Configure(int intraOpThreads = 1)
+    /// <summary>Where models and batches live: the CPU unless the silo was started with <c>--device cuda</c>.</summary>
+    public static Device Device { get; private set; } = CPU;
+
+    /// <summary>Loads the native library, sets the intra-op thread count for every later work item and the device.</summary>
+    public static void Configure(int intraOpThreads = 1, bool cuda = false)
     {
         Volatile.Write(ref _intraOpThreads, Math.Max(1, intraOpThreads));
+        if (cuda)
+        {
+            InitializeDeviceType(DeviceType.CUDA);
+            Device = CUDA;
+        }
         EnsureThreadConfigured();
     }
 
@@ -53,7 +62,7 @@ public static partial class TorchRuntime
 
     /// <summary>A short description of the native backend, for logs and health output.</summary>
     public static string Describe() =>
-        $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, threads {IntraOpThreads}, {MklReproducibility}={Environment.GetEnvironmentVariable(MklReproducibility)}, cuda {cuda.is_available()}";
+        $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, threads {IntraOpThreads}, device {Device.type}, {MklReproducibility}={Environment.GetEnvironmentVariable(MklReproducibility)}, cuda {cuda.is_available()}";
 
     /// <summary>
     /// Runs when FedOrleans.Models is first used, before any of its code touches libtorch. The native

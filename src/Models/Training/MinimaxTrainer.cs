@@ -30,6 +30,7 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTr
         TorchRuntime.EnsureThreadConfigured();
         using var scope = NewDisposeScope();
         using var net = (AdversarialNet)ModelFactory.Create(model, shape);
+        net.to(TorchRuntime.Device);
         ParameterVector.Write(net, global.Values);
         var parameters = net.parameters().ToList();
         var anchors = parameters.Select(p => p.detach().clone()).ToList();
@@ -43,7 +44,7 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTr
         int batch = Math.Min(s.BatchSize, n);
         int steps = s.LocalSteps > 0 ? s.LocalSteps : s.Epochs * (int)Math.Ceiling((double)n / batch);
         // All rows of a client come from one domain: target clients hold the (unlabelled) target data.
-        var domain = full([batch], shard.Unlabelled ? 1L : 0L, dtype: ScalarType.Int64);
+        var domain = full([batch], shard.Unlabelled ? 1L : 0L, dtype: ScalarType.Int64, device: TorchRuntime.Device);
         var order = randperm(n, generator: generator);
         int position = 0;
         double lossSum = 0;
@@ -58,7 +59,7 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTr
                 order = randperm(n, generator: generator).MoveToOuterDisposeScope();
                 position = 0;
             }
-            var idx = order.narrow(0, position, batch);
+            var idx = order.narrow(0, position, batch).to(TorchRuntime.Device);
             position += batch;
             var loss = Objective(net, x.index_select(0, idx), y?.index_select(0, idx), domain, shard.Unlabelled, m.Coefficient);
             lossSum += loss.item<float>();

@@ -2,6 +2,7 @@ using FedOrleans.Models.Data;
 using FedOrleans.Models.Federated;
 using FedOrleans.Models.Nn;
 using FedOrleans.Models.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Training;
@@ -23,6 +24,7 @@ public static class ModelEvaluator
         TorchRuntime.EnsureThreadConfigured(threads);
         using var scope = NewDisposeScope();
         using var module = ModelFactory.Create(model, shape);
+        module.to(TorchRuntime.Device);
         ParameterVector.Write(module, weights.Values);
         module.eval();
         using var _ = no_grad();

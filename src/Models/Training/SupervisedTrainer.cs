@@ -24,6 +24,7 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILoca
         var s = instructions.Settings;
         using var scope = NewDisposeScope();
         using var module = ModelFactory.Create(model, shape);
+        module.to(TorchRuntime.Device);
         ParameterVector.Write(module, global.Values);
         var parameters = module.parameters().ToList();
         var anchors = s.ProximalMu > 0 ? parameters.Select(p => p.detach().clone()).ToList() : null;
@@ -43,7 +44,7 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILoca
             {
                 ct.ThrowIfCancellationRequested();
                 using var batchScope = NewDisposeScope();
-                var idx = order.narrow(0, start, Math.Min(s.BatchSize, n - start));
+                var idx = order.narrow(0, start, Math.Min(s.BatchSize, n - start)).to(TorchRuntime.Device);
                 var logits = module.call(x.index_select(0, idx));
                 var loss = nn.functional.cross_entropy(logits, y.index_select(0, idx));
                 lossSum += loss.item<float>() * idx.shape[0];

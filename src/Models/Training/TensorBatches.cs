@@ -1,9 +1,10 @@
 using FedOrleans.Models.Data;
+using FedOrleans.Models.Torch;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Training;
 
-/// <summary>Gathers samples of a shared <see cref="Dataset"/> into tensors.</summary>
+/// <summary>Gathers samples of a shared <see cref="Dataset"/> into tensors on <see cref="TorchRuntime.Device"/>.</summary>
 public static class TensorBatches
 {
     /// <summary>
@@ -29,7 +30,7 @@ public static class TensorBatches
                 target[..d].CopyTo(target.Slice(c * d, d));
             }
         }
-        return tensor(buffer, [indices.Length, channels, data.Height, data.Width]);
+        return tensor(buffer, [indices.Length, channels, data.Height, data.Width]).to(TorchRuntime.Device);
     }
 
     /// <summary>The labels at <paramref name="indices"/> as an int64 tensor.</summary>
@@ -40,6 +41,6 @@ public static class TensorBatches
         {
             buffer[i] = data.Labels[indices[i]];
         }
-        return tensor(buffer);
+        return tensor(buffer).to(TorchRuntime.Device);
     }
 }

@@ -9,12 +9,13 @@ public sealed class TorchStartup(IOptions<TrainingOptions> options, ILogger<Torc
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        TorchRuntime.Configure(options.Value.TorchThreads);
-        if (options.Value.Device == "cuda" && !TorchSharp.torch.cuda.is_available())
+        bool cuda = options.Value.Device == "cuda";
+        if (cuda && !TorchSharp.torch.cuda.is_available())
         {
             throw new InvalidOperationException(
                 "--device cuda was given but CUDA is not available to TorchSharp: build with -p:TorchBackend=external and put a CUDA libtorch (e.g. a PyTorch install's torch/lib) on LD_LIBRARY_PATH, or start with --device cpu");
         }
+        TorchRuntime.Configure(options.Value.TorchThreads, cuda);
         logger.LogInformation("Torch ready: {Torch}, device {Device}, {Fits} concurrent fits", TorchRuntime.Describe(), options.Value.Device, options.Value.ConcurrentFits);
         return Task.CompletedTask;
     }
