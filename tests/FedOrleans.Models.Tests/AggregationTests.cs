@@ -126,4 +126,12 @@ public sealed class AggregationTests
         Assert.NotEqual(w.Sha256(), new ModelWeights([1.5f, -2f, 0]).Sha256());
         Assert.Throws<ArgumentException>(() => ModelWeights.FromBytes([1, 2, 3]));
     }
+
+    [Fact]
+    public void Non_finite_weights_are_detected()
+    {
+        Assert.True(new ModelWeights([1f, -2f]).IsFinite());
+        Assert.False(new ModelWeights([1f, float.NaN]).IsFinite());
+        Assert.False(new ModelWeights([float.NegativeInfinity]).IsFinite());
+    }
 }

@@ -244,8 +244,13 @@ public sealed class ExperimentGrain(
         var global = current.Global.ToBytes();
         var answers = await Task.WhenAll(assignments.Select(a => FitClientAsync(a, global, spec.RoundTimeout, ct)));
         ct.ThrowIfCancellationRequested();
-        var updates = answers.Where(a => a.Result is not null).Select(a => a.Result!.ToUpdate(a.Client)).ToList();
-        var failures = answers.Where(a => a.Result is null).Select(a => new ClientFailure(a.Client, a.Error!)).ToList();
+        var received = answers.Where(a => a.Result is not null).Select(a => a.Result!.ToUpdate(a.Client)).ToList();
+        // A diverged client (NaN or infinite weights) is a failure like a crash: it never reaches the average.
+        var updates = received.Where(u => u.Weights.IsFinite()).ToList();
+        var failures = answers.Where(a => a.Result is null).Select(a => new ClientFailure(a.Client, a.Error!))
+            .Concat(received.Where(u => !u.Weights.IsFinite()).Select(u => new ClientFailure(u.Client, "non-finite weights (the local training diverged)")))
+            .OrderBy(f => f.Client)
+            .ToList();
         var outcome = strategy.AggregateFit(round, current, updates, failures);
         var evaluation = new EvaluationResult(double.NaN, double.NaN, 0);
         bool evaluate = outcome.Accepted && spec.Trainer != TrainerKind.NoOp

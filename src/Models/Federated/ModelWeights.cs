@@ -24,6 +24,19 @@ public sealed class ModelWeights(float[] values)
 
     public byte[] ToBytes() => MemoryMarshal.AsBytes(Values.AsSpan()).ToArray();
 
+    /// <summary>False when any value is NaN or infinite (a diverged client); such an update is a failure, never averaged in.</summary>
+    public bool IsFinite()
+    {
+        foreach (var v in Values)
+        {
+            if (!float.IsFinite(v))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>SHA-256 of the little-endian bytes, lower-case hex: equal hashes mean bit-identical weights.</summary>
     public string Sha256() => Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(Values.AsSpan())));
 }
