@@ -132,7 +132,7 @@ public sealed class ExperimentGrain(
     public Task<ExperimentReport> GetReportAsync()
     {
         var weights = ModelWeights.FromBytes(state.State.GlobalWeights);
-        var strategy = _spec ?? (state.State.SpecYaml.Length > 0 ? SpecParser.Parse(state.State.SpecYaml) : null);
+        var spec = Spec();
         return Task.FromResult(new ExperimentReport(
             Status(),
             state.State.SpecYaml,
@@ -140,7 +140,7 @@ public sealed class ExperimentGrain(
             state.State.GlobalWeights,
             weights.Sha256(),
             Process.GetCurrentProcess().PeakWorkingSet64,
-            strategy is null ? "" : StrategyFactory.Create(strategy).Describe()));
+            spec is null ? "" : StrategyFactory.Create(spec).Describe()));
     }
 
     public Task<string> GetSpecAsync() => state.State.SpecYaml.Length > 0
@@ -182,9 +182,10 @@ public sealed class ExperimentGrain(
 
     private void StartLoop()
     {
-        _spec ??= SpecParser.Parse(state.State.SpecYaml, source: $"experiment {Id}");
+        var spec = Spec() ?? throw new InvalidOperationException($"experiment '{Id}' has no spec to run");
+        _loopCancellation?.Dispose();
         _loopCancellation = new CancellationTokenSource();
-        _loop = RunLoopAsync(_spec, _loopCancellation.Token);
+        _loop = RunLoopAsync(spec, _loopCancellation.Token);
     }
 
     private async Task RunLoopAsync(ExperimentSpec spec, CancellationToken ct)
@@ -332,9 +333,12 @@ public sealed class ExperimentGrain(
     private bool Reached(int round) =>
         state.State.CompletedRounds >= round || state.State.Phase is not (ExperimentPhase.Running or ExperimentPhase.NotStarted);
 
+    /// <summary>The experiment's spec, parsed once per activation; null before the start.</summary>
+    private ExperimentSpec? Spec() => _spec ??= state.State.SpecYaml.Length > 0 ? SpecParser.Parse(state.State.SpecYaml, source: $"experiment {Id}") : null;
+
     private ExperimentStatus Status() => new(
         Id, state.State.Phase, state.State.CompletedRounds,
-        _spec?.Rounds ?? (state.State.SpecYaml.Length > 0 ? SpecParser.Parse(state.State.SpecYaml).Rounds : 0),
+        Spec()?.Rounds ?? 0,
         state.State.History.Count > 0 ? state.State.History[^1] : null,
         state.State.Error, state.State.Resumes, state.State.ElapsedSeconds);
 }
