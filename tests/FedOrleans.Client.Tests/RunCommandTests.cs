@@ -128,4 +128,27 @@ public sealed class RunCommandTests
         Assert.Contains("data fetch mnist --force", outcome.Output);
         Assert.DoesNotContain("Unhandled exception", outcome.Output);
     }
+
+    [Fact]
+    public async Task A_sweep_runs_every_method_and_seed_and_writes_one_comparison()
+    {
+        var folder = Cli.TempFolder();
+        var spec = Cli.WriteSpec(folder, "swept", 2);
+        var outcome = await Cli.RunAsync(folder, "run", spec, "--sweep", "strategy.kind=fedavg,fedprox", "--seeds", "2");
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+        var root = Path.Combine(folder, "results", "swept-sweep");
+        foreach (var run in new[] { "swept-fedavg-s5", "swept-fedavg-s6", "swept-fedprox-s5", "swept-fedprox-s6" })
+        {
+            Assert.True(File.Exists(Path.Combine(root, run, "summary.json")), $"{run} has no summary.json\n{outcome}");
+        }
+        var table = File.ReadAllText(Path.Combine(root, "comparison.md"));
+        Assert.Contains("| strategy.kind=fedavg |", table);
+        Assert.Contains("| strategy.kind=fedprox |", table);
+        Assert.Contains("5: 0.", table);
+        Assert.Contains("6: 0.", table);
+        var csv = File.ReadAllLines(Path.Combine(root, "comparison.csv"));
+        Assert.Equal(1 + 2 * 2, csv.Length); // two methods x two evaluated rounds
+        Assert.All(csv.Skip(1), line => Assert.EndsWith(",2", line));
+        Assert.True(new FileInfo(Path.Combine(root, "comparison.png")).Length > 1000);
+    }
 }
