@@ -68,7 +68,6 @@ public sealed class ClientGrain(
             // Kept before the result leaves: a client re-activated on any silo continues with these duals.
             state.State.PrivateState = new ModelWeights(outcome.PrivateState).ToBytes();
             state.State.Round = request.Round;
-            state.State.Fits++;
             await state.WriteStateAsync(cancellationToken);
         }
         return new FitResult(

@@ -9,5 +9,4 @@ public sealed class ClientState
 {
     [Id(0)] public byte[] PrivateState { get; set; } = [];
     [Id(1)] public int Round { get; set; }
-    [Id(2)] public int Fits { get; set; }
 }

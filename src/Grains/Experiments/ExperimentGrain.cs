@@ -304,6 +304,7 @@ public sealed class ExperimentGrain(
         state.State.Error = error;
         await state.WriteStateAsync(CancellationToken.None);
         await UnregisterResumeReminderAsync();
+        federations.Forget(Id);
         logger.LogInformation("{ExperimentId} {Phase} after {Rounds} rounds", Id, phase, state.State.CompletedRounds);
         await PublishAsync(null);
     }

@@ -26,6 +26,7 @@ public sealed class FederationCache(DatasetStore datasets)
         return task;
     }
 
+    /// <summary>Drops a finished experiment's federation (its partition; the datasets stay loaded for others).</summary>
     public void Forget(string experimentId) => _federations.TryRemove(experimentId, out _);
 
     private async Task<ExperimentFederation> BuildAsync(Func<Task<ExperimentSpec>> loadSpec)
