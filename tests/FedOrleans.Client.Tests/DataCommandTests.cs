@@ -33,15 +33,18 @@ public sealed class DataCommandTests
     [InlineData("localhost:30000", "localhost", 30000)]
     [InlineData("10.1.2.3:4567", "10.1.2.3", 4567)]
     [InlineData("silo-0.fedorleans", "silo-0.fedorleans", 30000)]
+    [InlineData("redis://127.0.0.1:6380", "127.0.0.1", 6380)]
+    [InlineData("redis://redis", "redis", 6379)]
     public void Cluster_addresses_parse(string text, string host, int port) =>
-        Assert.Equal(new ClusterAddress(host, port), ClusterAddress.Parse(text));
+        Assert.Equal(new ClusterAddress(host, port, text.StartsWith("redis://", StringComparison.Ordinal)), ClusterAddress.Parse(text));
 
     [Theory]
     [InlineData("localhost:0", "is not a port")]
     [InlineData("localhost:http", "is not a port")]
     [InlineData("host name:80", "is not a host name")]
     [InlineData(":80", "is not a host name")]
-    [InlineData("redis://x:1", "not supported")]
+    [InlineData("http://x:1", "not supported")]
+    [InlineData("redis://x:99999", "is not a port")]
     public void Bad_cluster_addresses_are_explained(string text, string message) =>
         Assert.Contains(message, Assert.Throws<FormatException>(() => ClusterAddress.Parse(text)).Message);
 }

@@ -61,9 +61,9 @@ public sealed class RunCommandTests
         var bad = await Cli.RunAsync(folder, "run", spec, "--cluster", "localhost:99999");
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("is not a port", bad.Output);
-        var scheme = await Cli.RunAsync(folder, "status", "x", "--cluster", "redis://10.0.0.1:6379");
+        var scheme = await Cli.RunAsync(folder, "status", "x", "--cluster", "http://localhost:6379");
         Assert.Equal(2, scheme.ExitCode);
-        Assert.Contains("'redis://' form is not supported", scheme.Output);
+        Assert.Contains("'http://' form is not supported", scheme.Output);
         var port = Silo.Hosting.FedOrleansHost.FreeTcpPort();
         var unreachable = await Cli.RunAsync(folder, "list", "--cluster", $"127.0.0.1:{port}");
         Assert.Equal(3, unreachable.ExitCode);

@@ -229,7 +229,7 @@ public static partial class RunCommand
                     printed = s.CompletedRounds;
                     Console.WriteLine(ConsoleOutput.ProgressLine(s));
                 }
-            }, stop);
+            }, stop, message => Console.WriteLine($"cluster: {message}"));
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {

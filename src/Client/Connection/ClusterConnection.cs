@@ -64,14 +64,21 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>Connects to a running cluster; a clear error if nothing answers there.</summary>
     public static async Task<ClusterConnection> ConnectAsync(ClusterAddress address, CancellationToken ct)
     {
-        var endpoint = await address.ResolveAsync(ct);
+        var endpoint = address.Redis ? null : await address.ResolveAsync(ct);
         int attempts = 0;
         var builder = Host.CreateApplicationBuilder([]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Error);
         builder.UseOrleansClient(client =>
         {
-            client.UseStaticClustering(endpoint);
+            if (endpoint is null)
+            {
+                client.UseRedisClustering(o => o.ConfigurationOptions = FedOrleansSiloBuilderExtensions.RedisOptions($"{address.Host}:{address.Port}"));
+            }
+            else
+            {
+                client.UseStaticClustering(endpoint);
+            }
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = new SiloHostingOptions().ClusterId;

@@ -12,9 +12,11 @@ namespace FedOrleans.Grains.Clients;
 /// <summary>
 /// One simulated client. It holds no copy of the data: its shard is an index array of the silo's
 /// shared dataset, derived from the seeded partition. Training runs through the silo's training gate.
-/// Idle clients are collected after a few minutes; re-activation costs a dictionary lookup.
+/// Idle clients are collected after a few minutes; re-activation costs a dictionary lookup. Placed at
+/// random, so a lost silo takes about 1/N of the clients with it; they re-activate on the others.
 /// </summary>
 [CollectionAgeLimit(Minutes = 5)]
+[Orleans.Placement.RandomPlacement] // spread clients, and so their training, over all silos rather than next to the coordinator
 public sealed class ClientGrain(
     [PersistentState("client", FedOrleansNames.StateStorage)] IPersistentState<ClientState> state,
     FederationCache federations,

@@ -328,7 +328,16 @@ public sealed class ExperimentGrain(
                 signal.TrySetResult();
             }
         }
-        await _progress!.OnNextAsync(new ExperimentEvent(status, round));
+        try
+        {
+            await _progress!.OnNextAsync(new ExperimentEvent(status, round));
+        }
+        catch (OrleansException e)
+        {
+            // Progress is a notification: the stream's queue may sit on a silo that just died. The round is
+            // already persisted and watchers also poll, so the experiment goes on.
+            logger.LogWarning(e, "{ExperimentId} round {Round}: progress not published", Id, state.State.CompletedRounds);
+        }
     }
 
     private bool Reached(int round) =>

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using FedOrleans.Grains.Training;
 using FedOrleans.Models.Torch;
+using Orleans.Configuration;
 using Orleans.Dashboard;
 
 namespace FedOrleans.Silo.Hosting;
@@ -27,6 +28,9 @@ public static class FedOrleansHost
         ["--http-address"] = $"{SiloHostingOptions.Section}:HttpAddress",
         ["--primary-port"] = $"{SiloHostingOptions.Section}:PrimarySiloPort",
         ["--cluster-id"] = $"{SiloHostingOptions.Section}:ClusterId",
+        ["--clustering"] = $"{SiloHostingOptions.Section}:Clustering",
+        ["--redis"] = $"{SiloHostingOptions.Section}:Redis",
+        ["--advertise"] = $"{SiloHostingOptions.Section}:AdvertisedAddress",
     };
 
     /// <param name="args">Silo command-line arguments (see <see cref="Switches"/>).</param>
@@ -40,19 +44,34 @@ public static class FedOrleansHost
         var hosting = builder.Configuration.GetSection(SiloHostingOptions.Section).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
         var training = builder.Configuration.GetSection(TrainingOptions.Section).Get<TrainingOptions>() ?? new TrainingOptions();
         configure?.Invoke(hosting, training);
+        Validate(hosting);
         builder.Services.AddSingleton(hosting);
+        bool redis = hosting.Clustering == "redis";
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort,
-                hosting.PrimarySiloPort > 0 ? new IPEndPoint(IPAddress.Loopback, hosting.PrimarySiloPort) : null,
-                hosting.ServiceId, hosting.ClusterId);
+            if (redis)
+            {
+                silo.UseRedisClustering(o => o.ConfigurationOptions = FedOrleansSiloBuilderExtensions.RedisOptions(hosting.Redis));
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = hosting.ClusterId;
+                    o.ServiceId = hosting.ServiceId;
+                });
+                silo.ConfigureEndpoints(IPAddress.Parse(hosting.AdvertisedAddress), hosting.SiloPort, hosting.GatewayPort, listenOnAnyHostAddress: hosting.AdvertisedAddress != "127.0.0.1");
+            }
+            else
+            {
+                silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort,
+                    hosting.PrimarySiloPort > 0 ? new IPEndPoint(IPAddress.Loopback, hosting.PrimarySiloPort) : null,
+                    hosting.ServiceId, hosting.ClusterId);
+            }
             silo.AddFedOrleans(o =>
             {
                 o.Device = training.Device;
                 o.TorchThreads = training.TorchThreads;
                 o.ConcurrentFits = training.ConcurrentFits;
                 o.DataRoot = training.DataRoot;
-            });
+            }, redis ? hosting.Redis : null);
             silo.AddDashboard(o => o.CounterUpdateIntervalMs = 1000);
         });
         int httpPort = hosting.HttpPort == 0 ? FreeTcpPort() : hosting.HttpPort;
@@ -85,6 +104,22 @@ public static class FedOrleansHost
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Validate(SiloHostingOptions hosting)
+    {
+        if (hosting.Clustering is not ("localhost" or "redis"))
+        {
+            throw new ArgumentException($"--clustering (FedOrleans:Silo:Clustering) is '{hosting.Clustering}'; allowed: localhost, redis");
+        }
+        if (hosting.Clustering == "redis" && !System.Text.RegularExpressions.Regex.IsMatch(hosting.Redis, "^[A-Za-z0-9.-]+:[0-9]{1,5}$"))
+        {
+            throw new ArgumentException($"--clustering redis needs --redis HOST:PORT (FedOrleans:Silo:Redis), e.g. --redis 127.0.0.1:6379; got '{hosting.Redis}'");
+        }
+        if (!IPAddress.TryParse(hosting.AdvertisedAddress, out _))
+        {
+            throw new ArgumentException($"--advertise (FedOrleans:Silo:AdvertisedAddress) must be an IP address; got '{hosting.AdvertisedAddress}'");
+        }
     }
 
     private static void CheckArguments(string[] args)

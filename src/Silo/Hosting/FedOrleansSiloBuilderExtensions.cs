@@ -15,12 +15,25 @@ public static class FedOrleansSiloBuilderExtensions
     /// <summary>
     /// Adds FedOrleans to a silo (clustering is the caller's choice: localhost, a test cluster, Redis...).
     /// </summary>
-    public static ISiloBuilder AddFedOrleans(this ISiloBuilder silo, Action<TrainingOptions>? configure = null)
+    /// <param name="silo">The silo.</param>
+    /// <param name="configure">Training options.</param>
+    /// <param name="redis">A Redis connection (HOST:PORT) for grain state and reminders; null keeps them in memory.</param>
+    public static ISiloBuilder AddFedOrleans(this ISiloBuilder silo, Action<TrainingOptions>? configure = null, string? redis = null)
     {
-        silo.AddMemoryGrainStorage(FedOrleansNames.StateStorage);
-        silo.AddMemoryGrainStorage(FedOrleansNames.PubSubStorage);
+        if (redis is null)
+        {
+            silo.AddMemoryGrainStorage(FedOrleansNames.StateStorage);
+            silo.AddMemoryGrainStorage(FedOrleansNames.PubSubStorage);
+            silo.UseInMemoryReminderService();
+        }
+        else
+        {
+            // State that must outlive a silo: experiments (every round), client duals, reminders that revive experiments.
+            silo.AddRedisGrainStorage(FedOrleansNames.StateStorage, o => o.ConfigurationOptions = RedisOptions(redis));
+            silo.AddRedisGrainStorage(FedOrleansNames.PubSubStorage, o => o.ConfigurationOptions = RedisOptions(redis));
+            silo.UseRedisReminderService(o => o.ConfigurationOptions = RedisOptions(redis));
+        }
         silo.AddMemoryStreams(FedOrleansNames.StreamProvider);
-        silo.UseInMemoryReminderService();
         silo.Configure<MessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
         var options = silo.Services.AddOptions<TrainingOptions>();
         if (configure is not null)
@@ -34,5 +47,13 @@ public static class FedOrleansSiloBuilderExtensions
         silo.Services.AddSingleton<FederationCache>();
         silo.Services.AddHostedService<TorchStartup>();
         return silo;
+    }
+
+    /// <summary>StackExchange.Redis options for HOST:PORT; connection retries are left on so a restarting Redis is waited for.</summary>
+    public static StackExchange.Redis.ConfigurationOptions RedisOptions(string hostPort)
+    {
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(hostPort);
+        options.AbortOnConnectFail = false;
+        return options;
     }
 }

@@ -20,6 +20,15 @@ public sealed class SiloHostingOptions
     /// <summary>The silo port of an existing silo to join on this machine (localhost clustering); 0 for the first silo.</summary>
     public int PrimarySiloPort { get; set; }
 
+    /// <summary><c>localhost</c> (silos on this machine find each other by port, memory storage) or <c>redis</c> (membership, grain state and reminders in Redis).</summary>
+    public string Clustering { get; set; } = "localhost";
+
+    /// <summary>The Redis server for <see cref="Clustering"/> <c>redis</c>, as HOST:PORT.</summary>
+    public string Redis { get; set; } = "";
+
+    /// <summary>The address other silos and clients reach this silo at (redis mode); loopback by default.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
     public string ClusterId { get; set; } = "fedorleans";
 
     public string ServiceId { get; set; } = "fedorleans";
