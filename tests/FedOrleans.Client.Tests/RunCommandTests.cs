@@ -151,4 +151,28 @@ public sealed class RunCommandTests
         Assert.All(csv.Skip(1), line => Assert.EndsWith(",2", line));
         Assert.True(new FileInfo(Path.Combine(root, "comparison.png")).Length > 1000);
     }
+
+    [Fact]
+    public async Task A_console_restarted_mid_experiment_re_attaches_to_it()
+    {
+        var folder = Cli.TempFolder();
+        int gateway = Silo.Hosting.FedOrleansHost.FreeTcpPort();
+        await using var silo = Cli.StartSilo(folder, "--port", Silo.Hosting.FedOrleansHost.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--gateway-port", gateway.ToString(System.Globalization.CultureInfo.InvariantCulture), "--http-port", "0");
+        await silo.WaitForOutputAsync("Torch ready").WaitAsync(Cli.Patience);
+        var spec = Cli.WriteSpec(folder, "reattach", 40);
+        await using (var first = Cli.Start(folder, "run", spec, "--cluster", $"localhost:{gateway}"))
+        {
+            await first.WaitForOutputAsync("round 3/40").WaitAsync(Cli.Patience);
+            first.Signal("KILL");
+            await first.WaitAsync(Cli.Patience);
+        }
+        // The same command again: the cluster kept running the experiment, the new console follows it.
+        var second = await Cli.RunAsync(folder, "run", spec, "--cluster", $"localhost:{gateway}");
+        Assert.True(second.ExitCode == 0, second + "\nsilo:\n" + silo.Output);
+        var firstLine = second.Output.Split('\n').First(l => l.StartsWith("round ", StringComparison.Ordinal));
+        Assert.DoesNotContain("round 0/40", firstLine);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results", "reattach", "summary.json")));
+        Assert.Equal(Enumerable.Range(1, 40), summary.RootElement.GetProperty("rounds").EnumerateArray().Select(r => r.GetProperty("round").GetInt32()));
+    }
 }
