@@ -245,10 +245,10 @@ public sealed class ExperimentGrain(
         var global = current.Global.ToBytes();
         var answers = await Task.WhenAll(assignments.Select(a => FitClientAsync(a, global, spec.RoundTimeout, ct)));
         ct.ThrowIfCancellationRequested();
-        var received = answers.Where(a => a.Result is not null).Select(a => a.Result!.ToUpdate(a.Client)).ToList();
+        var received = answers.Where(a => a.Fit is not null).Select(a => a.Fit!.ToUpdate(a.Client)).ToList();
         // A diverged client (NaN or infinite weights) is a failure like a crash: it never reaches the average.
         var updates = received.Where(u => u.Weights.IsFinite()).ToList();
-        var failures = answers.Where(a => a.Result is null).Select(a => new ClientFailure(a.Client, a.Error!))
+        var failures = answers.Where(a => a.Fit is null).Select(a => new ClientFailure(a.Client, a.Error!))
             .Concat(received.Where(u => !u.Weights.IsFinite()).Select(u => new ClientFailure(u.Client, "non-finite weights (the local training diverged)")))
             .OrderBy(f => f.Client)
             .ToList();
@@ -276,7 +276,7 @@ public sealed class ExperimentGrain(
         return (summary, outcome.State);
     }
 
-    private async Task<(ClientId Client, FitResult? Result, string? Error)> FitClientAsync(
+    private async Task<(ClientId Client, FitResult? Fit, string? Error)> FitClientAsync(
         ClientAssignment assignment, byte[] global, TimeSpan timeout, CancellationToken loopToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(loopToken);
