@@ -175,4 +175,27 @@ public sealed class RunCommandTests
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results", "reattach", "summary.json")));
         Assert.Equal(Enumerable.Range(1, 40), summary.RootElement.GetProperty("rounds").EnumerateArray().Select(r => r.GetProperty("round").GetInt32()));
     }
+
+    [Fact]
+    public async Task The_dashboard_can_require_basic_authentication_while_healthz_stays_open()
+    {
+        var folder = Cli.TempFolder();
+        int http = Silo.Hosting.FedOrleansHost.FreeTcpPort();
+        string P(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var silo = Cli.StartSilo(folder, "--port", P(Silo.Hosting.FedOrleansHost.FreeTcpPort()), "--gateway-port", P(Silo.Hosting.FedOrleansHost.FreeTcpPort()),
+            "--http-port", P(http), "--dashboard-user", "ada", "--dashboard-password", "s3cret");
+        await silo.WaitForOutputAsync("Torch ready").WaitAsync(Cli.Patience);
+        using var http1 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{P(http)}") };
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http1.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http1.GetAsync("/dashboard/")).StatusCode);
+        http1.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("ada:wrong"u8.ToArray()));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http1.GetAsync("/dashboard/")).StatusCode);
+        http1.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("ada:s3cret"u8.ToArray()));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http1.GetAsync("/dashboard/")).StatusCode);
+
+        await using var half = Cli.StartSilo(folder, "--dashboard-user", "ada");
+        var refused = await half.WaitAsync(Cli.Patience);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--dashboard-user and --dashboard-password", refused.Output);
+    }
 }

@@ -31,6 +31,8 @@ public static class FedOrleansHost
         ["--clustering"] = $"{SiloHostingOptions.Section}:Clustering",
         ["--redis"] = $"{SiloHostingOptions.Section}:Redis",
         ["--advertise"] = $"{SiloHostingOptions.Section}:AdvertisedAddress",
+        ["--dashboard-user"] = $"{SiloHostingOptions.Section}:DashboardUser",
+        ["--dashboard-password"] = $"{SiloHostingOptions.Section}:DashboardPassword",
     };
 
     /// <param name="args">Silo command-line arguments (see <see cref="Switches"/>).</param>
@@ -84,6 +86,10 @@ public static class FedOrleansHost
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         }
         var app = builder.Build();
+        if (hosting.DashboardPassword.Length > 0)
+        {
+            app.UseMiddleware<BasicAuthentication>(hosting.DashboardUser, hosting.DashboardPassword, "/dashboard");
+        }
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapGet("/healthz", (TrainingGate gate, ILocalSiloDetails silo) => Results.Text(JsonSerializer.Serialize(new
         {
@@ -115,6 +121,10 @@ public static class FedOrleansHost
         if (hosting.Clustering == "redis" && !System.Text.RegularExpressions.Regex.IsMatch(hosting.Redis, "^[A-Za-z0-9.-]+:[0-9]{1,5}$"))
         {
             throw new ArgumentException($"--clustering redis needs --redis HOST:PORT (FedOrleans:Silo:Redis), e.g. --redis 127.0.0.1:6379; got '{hosting.Redis}'");
+        }
+        if ((hosting.DashboardUser.Length > 0) != (hosting.DashboardPassword.Length > 0))
+        {
+            throw new ArgumentException("--dashboard-user and --dashboard-password (FedOrleans__Silo__DashboardPassword) go together");
         }
         if (!IPAddress.TryParse(hosting.AdvertisedAddress, out _))
         {

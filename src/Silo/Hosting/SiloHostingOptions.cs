@@ -29,6 +29,12 @@ public sealed class SiloHostingOptions
     /// <summary>The address other silos and clients reach this silo at (redis mode); loopback by default.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>With <see cref="DashboardPassword"/>, the dashboard asks for HTTP basic authentication (/healthz stays open for probes).</summary>
+    public string DashboardUser { get; set; } = "";
+
+    /// <summary>Prefer the environment variable <c>FedOrleans__Silo__DashboardPassword</c> over the command line.</summary>
+    public string DashboardPassword { get; set; } = "";
+
     public string ClusterId { get; set; } = "fedorleans";
 
     public string ServiceId { get; set; } = "fedorleans";
