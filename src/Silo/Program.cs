@@ -4,7 +4,10 @@ using FedOrleans.Silo.Hosting;
 try
 {
     var app = FedOrleansHost.Build(args);
-    await app.RunAsync();
+    await app.StartAsync();
+    // One plain line when everything listens (scripts and tests wait for it).
+    Console.WriteLine($"silo ready: {FedOrleansHost.HttpAddress(app)}/dashboard/");
+    await app.WaitForShutdownAsync();
     return 0;
 }
 catch (Exception e) when (e is ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)

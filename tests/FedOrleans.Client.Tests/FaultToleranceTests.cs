@@ -32,7 +32,7 @@ public sealed class FaultToleranceTests
                 silos.Add(Cli.StartSilo(folder, "--clustering", "redis", "--redis", $"127.0.0.1:{P(redisPort)}",
                     "--port", P(Silo.Hosting.FedOrleansHost.FreeTcpPort()), "--gateway-port", P(Silo.Hosting.FedOrleansHost.FreeTcpPort()), "--http-port", "0"));
             }
-            await Task.WhenAll(silos.Select(s => s.WaitForOutputAsync("Torch ready"))).WaitAsync(Cli.Patience);
+            await Task.WhenAll(silos.Select(s => s.WaitForOutputAsync("silo ready"))).WaitAsync(Cli.Patience);
             var spec = Cli.WriteSpec(folder, "killed", 12);
             File.WriteAllText(spec, File.ReadAllText(spec)
                 .Replace("clients: 20, partition: dirichlet, alpha: 0.5", "clients: 30, partition: iid", StringComparison.Ordinal)

@@ -95,7 +95,7 @@ public sealed class RunCommandTests
         int gateway = Silo.Hosting.FedOrleansHost.FreeTcpPort();
         await using var silo = Cli.StartSilo(folder, "--port", Silo.Hosting.FedOrleansHost.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--gateway-port", gateway.ToString(System.Globalization.CultureInfo.InvariantCulture), "--http-port", "0");
-        await silo.WaitForOutputAsync("Torch ready").WaitAsync(Cli.Patience);
+        await silo.WaitForOutputAsync("silo ready").WaitAsync(Cli.Patience);
         var cluster = $"localhost:{gateway}";
         var spec = Cli.WriteSpec(folder, "remote", 2);
         var run = await Cli.RunAsync(folder, "run", spec, "--cluster", cluster);
@@ -159,7 +159,7 @@ public sealed class RunCommandTests
         int gateway = Silo.Hosting.FedOrleansHost.FreeTcpPort();
         await using var silo = Cli.StartSilo(folder, "--port", Silo.Hosting.FedOrleansHost.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--gateway-port", gateway.ToString(System.Globalization.CultureInfo.InvariantCulture), "--http-port", "0");
-        await silo.WaitForOutputAsync("Torch ready").WaitAsync(Cli.Patience);
+        await silo.WaitForOutputAsync("silo ready").WaitAsync(Cli.Patience);
         var spec = Cli.WriteSpec(folder, "reattach", 40);
         await using (var first = Cli.Start(folder, "run", spec, "--cluster", $"localhost:{gateway}"))
         {
@@ -184,7 +184,7 @@ public sealed class RunCommandTests
         string P(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await using var silo = Cli.StartSilo(folder, "--port", P(Silo.Hosting.FedOrleansHost.FreeTcpPort()), "--gateway-port", P(Silo.Hosting.FedOrleansHost.FreeTcpPort()),
             "--http-port", P(http), "--dashboard-user", "ada", "--dashboard-password", "s3cret");
-        await silo.WaitForOutputAsync("Torch ready").WaitAsync(Cli.Patience);
+        await silo.WaitForOutputAsync("silo ready").WaitAsync(Cli.Patience);
         using var http1 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{P(http)}") };
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http1.GetAsync("/healthz")).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http1.GetAsync("/dashboard/")).StatusCode);

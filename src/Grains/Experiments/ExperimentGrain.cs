@@ -259,7 +259,7 @@ public sealed class ExperimentGrain(
         if (evaluate)
         {
             var weights = outcome.State.Global;
-            evaluation = await gate.RunAsync(() => ModelEvaluator.Evaluate(spec.Model, federation.Shape, weights, federation.Test, ct, gate.Capacity, spec.EvaluateSamples), ct);
+            evaluation = await gate.RunAsync(() => ModelEvaluator.Evaluate(spec.Model, federation.Shape, weights, federation.Test, ct, limit: spec.EvaluateSamples), ct);
         }
         var withSamples = updates.Where(u => u.NumSamples > 0).ToList();
         double trainLoss = withSamples.Count == 0 ? double.NaN

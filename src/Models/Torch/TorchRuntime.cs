@@ -8,8 +8,8 @@ namespace FedOrleans.Models.Torch;
 /// <summary>
 /// Process-wide TorchSharp set-up, and the per-thread part of it.
 /// <para>
-/// libtorch's <c>set_num_threads</c> is per OS thread: it sets the calling thread's OpenMP team size
-/// and MKL's thread-local thread count. Called once at start-up it leaves every thread-pool thread
+/// libtorch's <c>set_num_threads</c> is mostly per OS thread: it sets the calling thread's OpenMP team size
+/// (and MKL's thread count, which is process-wide). Called once at start-up it leaves every thread-pool thread
 /// with the defaults (all cores), so two fits running at once oversubscribe the cores. Every piece of
 /// torch work therefore calls <see cref="EnsureThreadConfigured"/> first.
 /// </para>
@@ -49,10 +49,15 @@ public static partial class TorchRuntime
         EnsureThreadConfigured();
     }
 
-    /// <summary>Applies <paramref name="threads"/> (0: <see cref="IntraOpThreads"/>) to the calling thread, once per thread and again after a change.</summary>
-    public static void EnsureThreadConfigured(int threads = 0)
+    /// <summary>
+    /// Applies <see cref="IntraOpThreads"/> to the calling thread, once per thread. Never use another
+    /// count for a single task (say, a bigger one for evaluation): besides the per-thread OpenMP setting,
+    /// libtorch also sets MKL's process-wide thread count, so a fit running at the same moment on another
+    /// thread would switch to a different summation order (seen as runs that were not bit-identical).
+    /// </summary>
+    public static void EnsureThreadConfigured()
     {
-        int wanted = threads > 0 ? threads : IntraOpThreads;
+        int wanted = IntraOpThreads;
         if (_threadConfiguredFor != wanted)
         {
             set_num_threads(wanted);

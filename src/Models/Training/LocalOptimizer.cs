@@ -1,3 +1,4 @@
+using FedOrleans.Models.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -106,7 +107,7 @@ internal sealed class LocalOptimizer : IDisposable
             }
             else
             {
-                _first[i]!.mul_(_momentum).add_(g);
+                _first[i]!.mul_(_momentum).add_(g, alpha: TorchScalars.One);
             }
             g = _first[i]!;
         }
@@ -126,7 +127,7 @@ internal sealed class LocalOptimizer : IDisposable
         using var sqrtCorrection2 = Math.Sqrt(correction2).ToScalar();
         using var epsilon = AdamEpsilon.ToScalar();
         using var stepSize = (-_settings.LearningRate / correction1).ToScalar();
-        var denominator = v.sqrt().div_(sqrtCorrection2).add_(epsilon);
+        var denominator = v.sqrt().div_(sqrtCorrection2).add_(epsilon, alpha: TorchScalars.One);
         p.addcdiv_(m, denominator, value: stepSize);
     }
 }

@@ -107,7 +107,7 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTr
         }
         if (rule == MinimaxRule.FedMM)
         {
-            update = update.add(dual ?? throw new ArgumentNullException(nameof(dual), "FedMM needs the client's duals"));
+            update = update.add(dual ?? throw new ArgumentNullException(nameof(dual), "FedMM needs the client's duals"), alpha: TorchScalars.One);
         }
         w.add_(update, alpha: negativeLearningRate);
     }
@@ -149,12 +149,12 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTr
                 {
                     using var epsilon = MddEpsilon.ToScalar();
                     var p = nn.functional.softmax(auxiliary, 1).gather(1, pseudo.unsqueeze(1)).squeeze(1);
-                    adversarial = p.neg().add(epsilon).log().neg().mean();
+                    adversarial = p.neg().add(epsilon, alpha: TorchScalars.One).log().neg().mean();
                 }
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(net));
         }
-        return y is null ? adversarial : nn.functional.cross_entropy(logits, y).add(adversarial);
+        return y is null ? adversarial : nn.functional.cross_entropy(logits, y).add(adversarial, alpha: TorchScalars.One);
     }
 }

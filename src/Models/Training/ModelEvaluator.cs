@@ -17,11 +17,10 @@ public static class ModelEvaluator
     /// <param name="weights">The weights to evaluate.</param>
     /// <param name="data">A labelled dataset.</param>
     /// <param name="ct">Cancels between batches.</param>
-    /// <param name="threads">Intra-op threads (evaluation runs alone between rounds, so it may use all the gate's slots).</param>
     /// <param name="limit">Evaluate the first <paramref name="limit"/> samples only (0: all).</param>
-    public static EvaluationResult Evaluate(ModelSpec model, InputShape shape, ModelWeights weights, Dataset data, CancellationToken ct = default, int threads = 0, int limit = 0)
+    public static EvaluationResult Evaluate(ModelSpec model, InputShape shape, ModelWeights weights, Dataset data, CancellationToken ct = default, int limit = 0)
     {
-        TorchRuntime.EnsureThreadConfigured(threads);
+        TorchRuntime.EnsureThreadConfigured();
         using var scope = NewDisposeScope();
         using var module = ModelFactory.Create(model, shape);
         module.to(TorchRuntime.Device);

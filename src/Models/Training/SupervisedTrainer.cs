@@ -51,7 +51,7 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILoca
                 seen += idx.shape[0];
                 if (anchors is not null)
                 {
-                    var proximal = parameters.Zip(anchors, (p, a) => (p - a).square().sum()).Aggregate((a, b) => a + b);
+                    var proximal = parameters.Zip(anchors, (p, a) => p.sub(a).square().sum()).Aggregate((a, b) => a.add(b, alpha: TorchScalars.One));
                     loss = loss.add(proximal, alpha: halfMu);
                 }
                 optimizer.ZeroGrad();
