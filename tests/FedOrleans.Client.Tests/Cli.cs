@@ -112,6 +112,17 @@ public static class Cli
 
     public static Running StartSilo(string workingDirectory, params string[] args) => new("FedOrleans.Silo.dll", args, workingDirectory);
 
+    /// <summary>A silo process on free ports (localhost clustering unless <paramref name="extra"/> says otherwise), once it listens.</summary>
+    public static async Task<(Running Silo, int Gateway, int Http)> StartReadySiloAsync(string workingDirectory, params string[] extra)
+    {
+        int gateway = Silo.Hosting.FedOrleansHost.FreeTcpPort();
+        int http = Silo.Hosting.FedOrleansHost.FreeTcpPort();
+        static string P(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var silo = StartSilo(workingDirectory, ["--port", P(Silo.Hosting.FedOrleansHost.FreeTcpPort()), "--gateway-port", P(gateway), "--http-port", P(http), .. extra]);
+        await silo.WaitForOutputAsync("silo ready").WaitAsync(Patience);
+        return (silo, gateway, http);
+    }
+
     public static async Task<Outcome> RunAsync(string workingDirectory, params string[] args)
     {
         await using var process = Start(workingDirectory, args);

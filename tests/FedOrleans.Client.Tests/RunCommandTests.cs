@@ -92,10 +92,8 @@ public sealed class RunCommandTests
     public async Task A_separate_silo_process_runs_experiments_for_the_console()
     {
         var folder = Cli.TempFolder();
-        int gateway = Silo.Hosting.FedOrleansHost.FreeTcpPort();
-        await using var silo = Cli.StartSilo(folder, "--port", Silo.Hosting.FedOrleansHost.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--gateway-port", gateway.ToString(System.Globalization.CultureInfo.InvariantCulture), "--http-port", "0");
-        await silo.WaitForOutputAsync("silo ready").WaitAsync(Cli.Patience);
+        var (silo, gateway, _) = await Cli.StartReadySiloAsync(folder);
+        await using var siloProcess = silo;
         var cluster = $"localhost:{gateway}";
         var spec = Cli.WriteSpec(folder, "remote", 2);
         var run = await Cli.RunAsync(folder, "run", spec, "--cluster", cluster);
@@ -156,10 +154,8 @@ public sealed class RunCommandTests
     public async Task A_console_restarted_mid_experiment_re_attaches_to_it()
     {
         var folder = Cli.TempFolder();
-        int gateway = Silo.Hosting.FedOrleansHost.FreeTcpPort();
-        await using var silo = Cli.StartSilo(folder, "--port", Silo.Hosting.FedOrleansHost.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--gateway-port", gateway.ToString(System.Globalization.CultureInfo.InvariantCulture), "--http-port", "0");
-        await silo.WaitForOutputAsync("silo ready").WaitAsync(Cli.Patience);
+        var (silo, gateway, _) = await Cli.StartReadySiloAsync(folder);
+        await using var siloProcess = silo;
         var spec = Cli.WriteSpec(folder, "reattach", 40);
         await using (var first = Cli.Start(folder, "run", spec, "--cluster", $"localhost:{gateway}"))
         {
@@ -180,12 +176,9 @@ public sealed class RunCommandTests
     public async Task The_dashboard_can_require_basic_authentication_while_healthz_stays_open()
     {
         var folder = Cli.TempFolder();
-        int http = Silo.Hosting.FedOrleansHost.FreeTcpPort();
-        string P(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await using var silo = Cli.StartSilo(folder, "--port", P(Silo.Hosting.FedOrleansHost.FreeTcpPort()), "--gateway-port", P(Silo.Hosting.FedOrleansHost.FreeTcpPort()),
-            "--http-port", P(http), "--dashboard-user", "ada", "--dashboard-password", "s3cret");
-        await silo.WaitForOutputAsync("silo ready").WaitAsync(Cli.Patience);
-        using var http1 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{P(http)}") };
+        var (silo, _, http) = await Cli.StartReadySiloAsync(folder, "--dashboard-user", "ada", "--dashboard-password", "s3cret");
+        await using var siloProcess = silo;
+        using var http1 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http.ToString(System.Globalization.CultureInfo.InvariantCulture)}") };
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http1.GetAsync("/healthz")).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http1.GetAsync("/dashboard/")).StatusCode);
         http1.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("ada:wrong"u8.ToArray()));
