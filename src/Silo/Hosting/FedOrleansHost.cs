@@ -48,18 +48,28 @@ public static class FedOrleansHost
         configure?.Invoke(hosting, training);
         Validate(hosting);
         builder.Services.AddSingleton(hosting);
-        bool redis = hosting.Clustering == "redis";
+        bool kubernetes = hosting.Clustering == "kubernetes";
+        bool redis = hosting.Clustering == "redis" || kubernetes;
         builder.UseOrleans(silo =>
         {
             if (redis)
             {
                 silo.UseRedisClustering(o => o.ConfigurationOptions = FedOrleansSiloBuilderExtensions.RedisOptions(hosting.Redis));
-                silo.Configure<ClusterOptions>(o =>
+                if (kubernetes)
                 {
-                    o.ClusterId = hosting.ClusterId;
-                    o.ServiceId = hosting.ServiceId;
-                });
-                silo.ConfigureEndpoints(IPAddress.Parse(hosting.AdvertisedAddress), hosting.SiloPort, hosting.GatewayPort, listenOnAnyHostAddress: hosting.AdvertisedAddress != "127.0.0.1");
+                    // Pod name, namespace, IP and the cluster/service ids come from the downward API
+                    // (POD_NAME, POD_NAMESPACE, POD_IP, ORLEANS_CLUSTER_ID, ORLEANS_SERVICE_ID: k8s/base).
+                    silo.UseKubernetesHosting();
+                }
+                else
+                {
+                    silo.Configure<ClusterOptions>(o =>
+                    {
+                        o.ClusterId = hosting.ClusterId;
+                        o.ServiceId = hosting.ServiceId;
+                    });
+                    silo.ConfigureEndpoints(IPAddress.Parse(hosting.AdvertisedAddress), hosting.SiloPort, hosting.GatewayPort, listenOnAnyHostAddress: hosting.AdvertisedAddress != "127.0.0.1");
+                }
             }
             else
             {
@@ -114,13 +124,13 @@ public static class FedOrleansHost
 
     private static void Validate(SiloHostingOptions hosting)
     {
-        if (hosting.Clustering is not ("localhost" or "redis"))
+        if (hosting.Clustering is not ("localhost" or "redis" or "kubernetes"))
         {
-            throw new ArgumentException($"--clustering (FedOrleans:Silo:Clustering) is '{hosting.Clustering}'; allowed: localhost, redis");
+            throw new ArgumentException($"--clustering (FedOrleans:Silo:Clustering) is '{hosting.Clustering}'; allowed: localhost, redis, kubernetes");
         }
-        if (hosting.Clustering == "redis" && !System.Text.RegularExpressions.Regex.IsMatch(hosting.Redis, "^[A-Za-z0-9.-]+:[0-9]{1,5}$"))
+        if (hosting.Clustering is "redis" or "kubernetes" && !System.Text.RegularExpressions.Regex.IsMatch(hosting.Redis, "^[A-Za-z0-9.-]+:[0-9]{1,5}$"))
         {
-            throw new ArgumentException($"--clustering redis needs --redis HOST:PORT (FedOrleans:Silo:Redis), e.g. --redis 127.0.0.1:6379; got '{hosting.Redis}'");
+            throw new ArgumentException($"--clustering {hosting.Clustering} needs --redis HOST:PORT (FedOrleans:Silo:Redis), e.g. --redis 127.0.0.1:6379; got '{hosting.Redis}'");
         }
         if ((hosting.DashboardUser.Length > 0) != (hosting.DashboardPassword.Length > 0))
         {

@@ -20,7 +20,11 @@ public sealed class SiloHostingOptions
     /// <summary>The silo port of an existing silo to join on this machine (localhost clustering); 0 for the first silo.</summary>
     public int PrimarySiloPort { get; set; }
 
-    /// <summary><c>localhost</c> (silos on this machine find each other by port, memory storage) or <c>redis</c> (membership, grain state and reminders in Redis).</summary>
+    /// <summary>
+    /// <c>localhost</c> (silos on this machine find each other by port, memory storage), <c>redis</c>
+    /// (membership, grain state and reminders in Redis) or <c>kubernetes</c> (Redis as well, plus Orleans'
+    /// Kubernetes hosting: pod identity from the downward API, defunct silo pods deleted).
+    /// </summary>
     public string Clustering { get; set; } = "localhost";
 
     /// <summary>The Redis server for <see cref="Clustering"/> <c>redis</c>, as HOST:PORT.</summary>
