@@ -90,7 +90,8 @@ public sealed class ExperimentGrain(
         var initial = await gate.RunAsync(
             () => new ModelWeights(ModelFactory.InitialWeights(spec.Model, federation.Shape, SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose))),
             CancellationToken.None);
-        var strategyState = StrategyFactory.Create(spec).Initialize(initial, spec);
+        var strategy = StrategyFactory.Create(spec);
+        var strategyState = strategy.Initialize(initial, spec);
         state.State = new ExperimentState
         {
             SpecYaml = specYaml,
@@ -101,7 +102,7 @@ public sealed class ExperimentGrain(
         await this.RegisterOrUpdateReminder(FedOrleansNames.ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         await GrainFactory.GetGrain<IExperimentRegistryGrain>(IExperimentRegistryGrain.Key).AddAsync(Id);
         _spec = spec;
-        logger.LogInformation("{ExperimentId} starts: {Rounds} rounds, {Clients} clients, {Strategy}", Id, spec.Rounds, spec.TotalClients, StrategyFactory.Create(spec).Describe());
+        logger.LogInformation("{ExperimentId} starts: {Rounds} rounds, {Clients} clients, {Strategy}", Id, spec.Rounds, spec.TotalClients, strategy.Describe());
         await PublishAsync(null);
         StartLoop();
         return Status();

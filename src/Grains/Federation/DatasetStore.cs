@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using FedOrleans.Grains.Training;
 using FedOrleans.Models.Data;
 using Microsoft.Extensions.Logging;
@@ -12,21 +11,11 @@ namespace FedOrleans.Grains.Federation;
 /// </summary>
 public sealed class DatasetStore(IOptions<TrainingOptions> options, ILogger<DatasetStore> logger)
 {
-    private readonly ConcurrentDictionary<DatasetName, Lazy<Task<DatasetSplits>>> _loaded = new();
+    private readonly AsyncCache<DatasetName, DatasetSplits> _loaded = new();
 
     public DataCache Cache { get; } = new(string.IsNullOrWhiteSpace(options.Value.DataRoot) ? DataCache.DefaultRoot() : options.Value.DataRoot);
 
-    public Task<DatasetSplits> GetAsync(DatasetName name)
-    {
-        var lazy = _loaded.GetOrAdd(name, n => new Lazy<Task<DatasetSplits>>(() => LoadAsync(n)));
-        var task = lazy.Value;
-        if (task.IsFaulted)
-        {
-            // Do not cache a failure (e.g. a fetch that failed for lack of network): the next caller retries.
-            _loaded.TryRemove(new KeyValuePair<DatasetName, Lazy<Task<DatasetSplits>>>(name, lazy));
-        }
-        return task;
-    }
+    public Task<DatasetSplits> GetAsync(DatasetName name) => _loaded.GetAsync(name, LoadAsync);
 
     private async Task<DatasetSplits> LoadAsync(DatasetName name)
     {

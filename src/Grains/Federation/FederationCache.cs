@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Specs;
 
@@ -10,24 +9,15 @@ namespace FedOrleans.Grains.Federation;
 /// </summary>
 public sealed class FederationCache(DatasetStore datasets)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<ExperimentFederation>>> _federations = new();
+    private readonly AsyncCache<string, ExperimentFederation> _federations = new();
 
     /// <param name="experimentId">The experiment.</param>
     /// <param name="loadSpec">Where to get the spec on a miss (client grains ask the experiment grain).</param>
-    public Task<ExperimentFederation> GetAsync(string experimentId, Func<Task<ExperimentSpec>> loadSpec)
-    {
-        var lazy = _federations.GetOrAdd(experimentId, _ => new Lazy<Task<ExperimentFederation>>(() => BuildAsync(loadSpec)));
-        var task = lazy.Value;
-        if (task.IsFaulted)
-        {
-            // Never cache a failure: the next caller tries again.
-            _federations.TryRemove(new KeyValuePair<string, Lazy<Task<ExperimentFederation>>>(experimentId, lazy));
-        }
-        return task;
-    }
+    public Task<ExperimentFederation> GetAsync(string experimentId, Func<Task<ExperimentSpec>> loadSpec) =>
+        _federations.GetAsync(experimentId, _ => BuildAsync(loadSpec));
 
     /// <summary>Drops a finished experiment's federation (its partition; the datasets stay loaded for others).</summary>
-    public void Forget(string experimentId) => _federations.TryRemove(experimentId, out _);
+    public void Forget(string experimentId) => _federations.Remove(experimentId);
 
     private async Task<ExperimentFederation> BuildAsync(Func<Task<ExperimentSpec>> loadSpec)
     {
