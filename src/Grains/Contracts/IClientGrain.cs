@@ -3,7 +3,12 @@ using Orleans.Concurrency;
 namespace FedOrleans.Contracts;
 
 /// <summary>One simulated client (key: <see cref="GrainKeys.Client"/>): its shard of the data and its private state.</summary>
+/// <remarks>
+/// Two implementations share this interface: <see cref="FedOrleansNames.ClientGrainType"/> (the default,
+/// any silo) and <see cref="FedOrleansNames.GpuClientGrainType"/> (GPU silos only); <see cref="GrainKeys.ClientGrain"/> picks one.
+/// </remarks>
 [Alias("fedorleans.IClientGrain")]
+[Orleans.Metadata.DefaultGrainType(FedOrleansNames.ClientGrainType)]
 public interface IClientGrain : IGrainWithStringKey
 {
     [Alias("FitAsync")]

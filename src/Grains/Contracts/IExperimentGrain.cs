@@ -27,6 +27,14 @@ public interface IExperimentGrain : IGrainWithStringKey
     [Alias("GetSpecAsync"), AlwaysInterleave]
     Task<string> GetSpecAsync();
 
+    /// <summary>The live view: status, curves and per-client activity (the silo's /federation page).</summary>
+    [Alias("GetViewAsync"), AlwaysInterleave]
+    Task<ExperimentView> GetViewAsync();
+
+    /// <summary>A client grain of this experiment was collected (sent by the client as it deactivates).</summary>
+    [Alias("ClientDeactivatedAsync"), OneWay]
+    Task ClientDeactivatedAsync(int clientIndex);
+
     /// <summary>Stops after cancelling the round in flight; finished rounds are kept.</summary>
     [Alias("CancelAsync")]
     Task<ExperimentStatus> CancelAsync();

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using FedOrleans.Contracts;
 using FedOrleans.Grains.Federation;
 using FedOrleans.Grains.Mapping;
+using FedOrleans.Grains.Placement;
+using FedOrleans.Grains.Telemetry;
 using FedOrleans.Grains.Training;
 using FedOrleans.Models.Federated;
 using FedOrleans.Models.Nn;
@@ -23,6 +25,8 @@ public sealed class ExperimentGrain(
     [PersistentState("experiment", FedOrleansNames.StateStorage)] IPersistentState<ExperimentState> state,
     FederationCache federations,
     TrainingGate gate,
+    GpuSilos gpuSilos,
+    FedOrleansMetrics metrics,
     ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
 {
     /// <summary>How long an idle coordinator stays active between rounds; the loop renews it every round.</summary>
@@ -34,6 +38,7 @@ public sealed class ExperimentGrain(
     private CancellationTokenSource? _loopCancellation;
     private bool _cancelRequested;
     private IAsyncStream<ExperimentEvent>? _progress;
+    private ClientActivity[] _activity = [];
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -77,6 +82,7 @@ public sealed class ExperimentGrain(
             throw new InvalidOperationException(
                 $"experiment id '{Id}' is already used ({state.State.Phase}, {state.State.CompletedRounds} rounds); choose another id (fedorleans run --id) or another name");
         }
+        bool gpuClients = PlaceOnGpus(spec);
         ExperimentFederation federation;
         try
         {
@@ -97,6 +103,7 @@ public sealed class ExperimentGrain(
             SpecYaml = specYaml,
             Phase = ExperimentPhase.Running,
             GlobalWeights = strategyState.Global.ToBytes(),
+            GpuClients = gpuClients,
         };
         await state.WriteStateAsync();
         await this.RegisterOrUpdateReminder(FedOrleansNames.ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
@@ -109,6 +116,27 @@ public sealed class ExperimentGrain(
     }
 
     public Task<ExperimentStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    public Task<ExperimentView> GetViewAsync()
+    {
+        var spec = Spec();
+        var activity = new byte[spec?.TotalClients ?? 0];
+        for (int i = 0; i < Math.Min(activity.Length, _activity.Length); i++)
+        {
+            activity[i] = (byte)_activity[i];
+        }
+        return Task.FromResult(new ExperimentView(
+            Status(), spec is null ? "" : StrategyFactory.Create(spec).Describe(), state.State.History.ToList(), activity, state.State.GpuClients));
+    }
+
+    public Task ClientDeactivatedAsync(int clientIndex)
+    {
+        if (clientIndex >= 0 && clientIndex < _activity.Length && _activity[clientIndex] != ClientActivity.Training)
+        {
+            _activity[clientIndex] = ClientActivity.Deactivated;
+        }
+        return Task.CompletedTask;
+    }
 
     public async Task<ExperimentStatus> WaitForAsync(int round, TimeSpan timeout)
     {
@@ -200,6 +228,10 @@ public sealed class ExperimentGrain(
                 WireMapping.SlotsFromBytes(state.State.StrategySlots, state.State.StrategySlotCount),
                 state.State.StrategyStep);
             var clients = Enumerable.Range(0, spec.TotalClients).Select(i => new ClientId(i)).ToArray();
+            if (_activity.Length != clients.Length)
+            {
+                _activity = new ClientActivity[clients.Length];
+            }
             while (state.State.CompletedRounds < spec.Rounds)
             {
                 ct.ThrowIfCancellationRequested();
@@ -214,6 +246,7 @@ public sealed class ExperimentGrain(
                 state.State.History.Add(summary);
                 state.State.ElapsedSeconds += summary.Seconds;
                 await state.WriteStateAsync(CancellationToken.None);
+                metrics.RoundCompleted(Id);
                 logger.LogInformation("{ExperimentId} round {Round}: {Received}/{Sampled} results, {Failed} failures, accuracy {Accuracy:F4}",
                     Id, summary.Round, summary.Received, summary.Sampled, summary.Failed, summary.TestAccuracy);
                 await PublishAsync(summary);
@@ -282,21 +315,49 @@ public sealed class ExperimentGrain(
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(loopToken);
         deadline.CancelAfter(timeout);
+        int index = assignment.Client.Index;
+        _activity[index] = ClientActivity.Training;
         try
         {
-            var client = GrainFactory.GetGrain<IClientGrain>(GrainKeys.Client(Id, assignment.Client.Index));
+            var client = GrainKeys.ClientGrain(GrainFactory, Id, index, state.State.GpuClients);
             var result = await client.FitAsync(assignment.Instructions.ToRequest(global), deadline.Token);
+            _activity[index] = ClientActivity.Idle;
             return (assignment.Client, result, null);
         }
         catch (OperationCanceledException) when (!loopToken.IsCancellationRequested)
         {
+            _activity[index] = ClientActivity.Failed;
             return (assignment.Client, null, $"missed the round deadline ({timeout.TotalSeconds:0.###} s)");
         }
         catch (Exception e) when (!loopToken.IsCancellationRequested)
         {
             // The fan-out is the one place a client's exception is caught: it becomes a ClientFailure.
+            _activity[index] = ClientActivity.Failed;
             return (assignment.Client, null, $"{e.GetType().Name}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Whether this experiment's clients go to GPU silos: <c>gpu: required</c> needs at least one (a clear
+    /// error otherwise, before anything is started); <c>preferred</c> uses them when the cluster has any.
+    /// </summary>
+    private bool PlaceOnGpus(ExperimentSpec spec)
+    {
+        if (spec.Gpu == GpuRequirement.None)
+        {
+            return false;
+        }
+        var silos = gpuSilos.Active();
+        if (silos.Count == 0 && spec.Gpu == GpuRequirement.Required)
+        {
+            throw new InvalidOperationException(
+                $"experiment {Id} asks for a GPU (gpu: required) but no silo of this cluster advertises one; start a silo with --device cuda (it advertises {FedOrleansNames.DeviceMetadata}=cuda), or set gpu: preferred to fall back to the CPU silos");
+        }
+        if (silos.Count > 0)
+        {
+            logger.LogInformation("{ExperimentId} places its clients on {Count} GPU silo(s): {Silos}", Id, silos.Count, string.Join(", ", silos));
+        }
+        return silos.Count > 0;
     }
 
     private async Task FinishAsync(ExperimentPhase phase, string? error)

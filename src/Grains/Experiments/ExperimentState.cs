@@ -20,4 +20,7 @@ public sealed class ExperimentState
     [Id(8)] public string? Error { get; set; }
     [Id(9)] public int Resumes { get; set; }
     [Id(10)] public double ElapsedSeconds { get; set; }
+
+    /// <summary>The clients are <see cref="FedOrleans.Contracts.FedOrleansNames.GpuClientGrainType"/> grains (decided once, at the start).</summary>
+    [Id(11)] public bool GpuClients { get; set; }
 }

@@ -14,6 +14,9 @@ public sealed class TrainingOptions
     /// <summary><c>cpu</c> or <c>cuda</c>.</summary>
     public string Device { get; set; } = "cpu";
 
+    /// <summary>GPU jobs (fits of GPU clients, fine-tuning jobs) running at once on this silo; advertised in the silo metadata.</summary>
+    public int GpuJobs { get; set; } = 1;
+
     /// <summary>The dataset cache folder; empty means <c>$FEDORLEANS_DATA</c> or the user's cache directory.</summary>
     public string DataRoot { get; set; } = "";
 }

@@ -25,7 +25,8 @@ public sealed record ExperimentSpec(
     int EvaluateEvery,
     FaultSpec Faults,
     AdaptationSpec? Adaptation = null,
-    int EvaluateSamples = 0)
+    int EvaluateSamples = 0,
+    GpuRequirement Gpu = GpuRequirement.None)
 {
     /// <summary>All clients: the <see cref="Federation"/>'s (source) clients and, for domain adaptation, the target clients after them.</summary>
     public int TotalClients => Federation.Clients + (Adaptation?.TargetClients ?? 0);

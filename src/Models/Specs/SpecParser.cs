@@ -118,6 +118,7 @@ public static partial class SpecParser
         var timeout = top.Double("round_timeout_s", 300, 0.001, 86_400, minExclusive: true);
         var evaluateEvery = top.Int("evaluate_every", 1, 1, MaxRounds);
         var evaluateSamples = top.Int("evaluate_samples", 0, 0, 100_000_000);
+        var gpu = top.Enum("gpu", GpuRequirement.None);
 
         var fed = top.Section("federation");
         var clients = fed.Int("clients", 10, 1, MaxClients, required: true);
@@ -236,9 +237,9 @@ public static partial class SpecParser
         }
         f.RejectUnknown("fail_clients", "dropout_rate");
 
-        top.RejectUnknown("name", "seed", "rounds", "dataset", "trainer", "round_timeout_s", "evaluate_every", "federation", "model", "train", "strategy", "faults", "adaptation", "evaluate_samples");
+        top.RejectUnknown("name", "seed", "rounds", "dataset", "trainer", "round_timeout_s", "evaluate_every", "federation", "model", "train", "strategy", "faults", "adaptation", "evaluate_samples", "gpu");
         return new ExperimentSpec(name, seed, rounds, dataset, federation, new ModelSpec(modelKind, hidden, adaptation?.Loss), trainer, train, strategy,
-            TimeSpan.FromSeconds(timeout), evaluateEvery, faults, adaptation, evaluateSamples);
+            TimeSpan.FromSeconds(timeout), evaluateEvery, faults, adaptation, evaluateSamples, gpu);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]

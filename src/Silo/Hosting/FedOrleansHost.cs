@@ -21,6 +21,7 @@ public static class FedOrleansHost
         ["--device"] = $"{TrainingOptions.Section}:Device",
         ["--threads"] = $"{TrainingOptions.Section}:TorchThreads",
         ["--concurrent-fits"] = $"{TrainingOptions.Section}:ConcurrentFits",
+        ["--gpu-jobs"] = $"{TrainingOptions.Section}:GpuJobs",
         ["--data"] = $"{TrainingOptions.Section}:DataRoot",
         ["--port"] = $"{SiloHostingOptions.Section}:SiloPort",
         ["--gateway-port"] = $"{SiloHostingOptions.Section}:GatewayPort",
@@ -82,6 +83,7 @@ public static class FedOrleansHost
                 o.Device = training.Device;
                 o.TorchThreads = training.TorchThreads;
                 o.ConcurrentFits = training.ConcurrentFits;
+                o.GpuJobs = training.GpuJobs;
                 o.DataRoot = training.DataRoot;
             }, redis ? hosting.Redis : null);
             silo.AddDashboard(o => o.CounterUpdateIntervalMs = 1000);

@@ -1,8 +1,12 @@
 using FedOrleans.Contracts;
 using FedOrleans.Grains.Federation;
+using FedOrleans.Grains.Placement;
+using FedOrleans.Grains.Telemetry;
 using FedOrleans.Grains.Training;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Placement;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace FedOrleans.Silo.Hosting;
 
@@ -18,7 +22,12 @@ public static class FedOrleansSiloBuilderExtensions
     /// <param name="silo">The silo.</param>
     /// <param name="configure">Training options.</param>
     /// <param name="redis">A Redis connection (HOST:PORT) for grain state and reminders; null keeps them in memory.</param>
-    public static ISiloBuilder AddFedOrleans(this ISiloBuilder silo, Action<TrainingOptions>? configure = null, string? redis = null)
+    /// <param name="metadata">
+    /// Extra silo metadata, on top of what the training options advertise (<see cref="FedOrleansNames.DeviceMetadata"/>,
+    /// <see cref="FedOrleansNames.GpuJobsMetadata"/>); a key given here wins.
+    /// </param>
+    public static ISiloBuilder AddFedOrleans(this ISiloBuilder silo, Action<TrainingOptions>? configure = null, string? redis = null,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         if (redis is null)
         {
@@ -43,6 +52,26 @@ public static class FedOrleansSiloBuilderExtensions
         options.ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<TrainingOptions>, TrainingOptionsValidator>();
         silo.Services.AddSingleton<TrainingGate>();
+        silo.Services.AddSingleton<GpuJobSlots>();
+        silo.Services.AddMetrics();
+        silo.Services.AddSingleton<FedOrleansMetrics>();
+
+        // GPU-aware placement: every silo publishes its device in Orleans' silo metadata; GPU client grains
+        // (and GPU jobs) carry a placement filter that keeps only the silos publishing "cuda".
+        var advertised = new TrainingOptions();
+        configure?.Invoke(advertised);
+        var published = new Dictionary<string, string>
+        {
+            [FedOrleansNames.DeviceMetadata] = advertised.Device,
+            [FedOrleansNames.GpuJobsMetadata] = advertised.GpuJobs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            published[key] = value;
+        }
+        silo.UseSiloMetadata(published);
+        silo.Services.AddPlacementFilter<GpuPlacementFilterStrategy, GpuPlacementFilterDirector>(ServiceLifetime.Singleton);
+        silo.Services.AddSingleton<GpuSilos>();
         silo.Services.AddSingleton<DatasetStore>();
         silo.Services.AddSingleton<FederationCache>();
         silo.Services.AddHostedService<TorchStartup>();

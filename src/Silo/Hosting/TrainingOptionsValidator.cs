@@ -21,6 +21,10 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         {
             errors.Add($"FedOrleans:Training:TorchThreads (--threads, env FedOrleans__Training__TorchThreads) is {options.TorchThreads}; allowed: 1..256");
         }
+        if (options.GpuJobs is < 1 or > 64)
+        {
+            errors.Add($"FedOrleans:Training:GpuJobs (--gpu-jobs, env FedOrleans__Training__GpuJobs) is {options.GpuJobs}; allowed: 1..64");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,0 +1,72 @@
+using FedOrleans.Contracts;
+using FedOrleans.Grains.Placement;
+using FedOrleans.Grains.Training;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FedOrleans.Grains.Tests;
+
+/// <summary>GPU-aware placement: silo metadata, the placement filter, the per-silo GPU job limit, and the errors without a GPU silo.</summary>
+public sealed class GpuPlacementTests
+{
+    [Fact]
+    public async Task Every_client_of_a_gpu_experiment_lands_on_the_silo_that_advertises_a_gpu()
+    {
+        await using var cluster = await TestClusters.StartAsync(3, gpuSilo: 1);
+        // Every silo sees the one GPU silo through the membership's silo metadata.
+        // (The metadata travels with membership updates: give a loaded machine a few seconds.)
+        var seen = cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<GpuSilos>().Active()).ToList();
+        for (int attempt = 0; attempt < 100 && seen.Any(g => g.Count == 0); attempt++)
+        {
+            await Task.Delay(200);
+            seen = cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<GpuSilos>().Active()).ToList();
+        }
+        Assert.All(seen, gpus => Assert.Single(gpus));
+        Assert.Single(seen.Select(g => g[0]).Distinct());
+        var gpuSilo = cluster.Silos.Single(s => s.SiloAddress == seen[0][0]);
+        var id = Specs.Id("gpu");
+        var grain = cluster.Client.GetGrain<IExperimentGrain>(id);
+        await grain.StartAsync(Specs.Small("gpu", 3, "gpu: required"));
+        var status = await grain.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
+        Assert.True(status.Phase == ExperimentPhase.Completed, $"{status.Phase}: {status.Error}");
+        Assert.True((await grain.GetViewAsync()).GpuClients);
+
+        var trained = new List<ClientInfo>();
+        for (int i = 0; i < 40; i++)
+        {
+            var info = await GrainKeys.ClientGrain(cluster.Client, id, i, gpu: true).GetInfoAsync();
+            if (info.Fits > 0)
+            {
+                trained.Add(info);
+            }
+        }
+        Assert.True(trained.Count >= 8, $"only {trained.Count} clients trained");
+        var elsewhere = trained.Where(c => c.Silo != gpuSilo.SiloAddress.ToString()).ToList();
+        Assert.True(elsewhere.Count == 0,
+            $"GPU clients placed off the GPU silo {gpuSilo.SiloAddress}: {string.Join(", ", elsewhere.Select(c => $"{c.Index}@{c.Silo}"))}");
+
+        // Two fits may run at once on every silo (ConcurrentFits = 2), but the GPU silo runs one GPU job at a time.
+        var slots = gpuSilo.ServiceProvider.GetRequiredService<GpuJobSlots>();
+        Assert.Equal(1, slots.Peak);
+        foreach (var other in cluster.Silos.Where(s => s != gpuSilo))
+        {
+            Assert.Equal(0, other.ServiceProvider.GetRequiredService<GpuJobSlots>().Peak);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_gpu_silo_required_fails_clearly_and_preferred_falls_back_to_the_cpu_silos()
+    {
+        await using var cluster = await TestClusters.StartAsync(1);
+        var required = cluster.Client.GetGrain<IExperimentGrain>(Specs.Id("gpu-required"));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => required.StartAsync(Specs.Small("gpu-required", 2, "gpu: required")));
+        Assert.Contains("gpu: required", error.Message);
+        Assert.Contains("--device cuda", error.Message);
+        Assert.Equal(ExperimentPhase.NotStarted, (await required.GetStatusAsync()).Phase);
+
+        var preferred = cluster.Client.GetGrain<IExperimentGrain>(Specs.Id("gpu-preferred"));
+        await preferred.StartAsync(Specs.Small("gpu-preferred", 2, "gpu: preferred"));
+        var status = await preferred.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
+        Assert.True(status.Phase == ExperimentPhase.Completed, $"{status.Phase}: {status.Error}");
+        Assert.False((await preferred.GetViewAsync()).GpuClients);
+    }
+}
