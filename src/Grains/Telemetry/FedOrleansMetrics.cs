@@ -22,7 +22,7 @@ public sealed class FedOrleansMetrics
         _rounds = meter.CreateCounter<long>("fedorleans.rounds", "{round}", "Rounds completed by the experiments coordinated on this silo.");
         _fits = meter.CreateCounter<long>("fedorleans.fits", "{fit}", "Client fits run on this silo, by outcome (ok, failed).");
         _fitSeconds = meter.CreateHistogram<double>("fedorleans.fit.duration", "s", "Wall time of one client fit on this silo, waiting for a slot included.");
-        _bytes = meter.CreateCounter<long>("fedorleans.bytes", "By", "Model bytes moved to (down) and from (up) the clients on this silo.");
+        _bytes = meter.CreateCounter<long>("fedorleans.model.transferred", "By", "Model bytes moved to (down) and from (up) the clients on this silo.");
         _activeClients = meter.CreateUpDownCounter<long>("fedorleans.clients.active", "{client}", "Client grains active on this silo.");
     }
 

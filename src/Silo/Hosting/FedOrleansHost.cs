@@ -5,6 +5,7 @@ using FedOrleans.Grains.Training;
 using FedOrleans.Models.Torch;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using OpenTelemetry.Metrics;
 
 namespace FedOrleans.Silo.Hosting;
 
@@ -88,6 +89,10 @@ public static class FedOrleansHost
             }, redis ? hosting.Redis : null);
             silo.AddDashboard(o => o.CounterUpdateIntervalMs = 1000);
         });
+        // FedOrleans' meter and Orleans' own, scraped by Prometheus at /metrics.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(FedOrleans.Contracts.FedOrleansNames.Meter, "Microsoft.Orleans")
+            .AddPrometheusExporter());
         int httpPort = hosting.HttpPort == 0 ? FreeTcpPort() : hosting.HttpPort;
         builder.WebHost.UseUrls($"http://{hosting.HttpAddress}:{httpPort}");
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
@@ -101,8 +106,11 @@ public static class FedOrleansHost
         if (hosting.DashboardPassword.Length > 0)
         {
             app.UseMiddleware<BasicAuthentication>(hosting.DashboardUser, hosting.DashboardPassword, "/dashboard");
+            app.UseMiddleware<BasicAuthentication>(hosting.DashboardUser, hosting.DashboardPassword, FederationPage.Prefix);
         }
         app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapFederationPage();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/healthz", (TrainingGate gate, ILocalSiloDetails silo) => Results.Text(JsonSerializer.Serialize(new
         {
             status = "ok",

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FedOrleans.Client.Tests;
+
+/// <summary>
+/// A real headless Chromium (Debian package <c>chromium</c>) driven over the DevTools protocol: open a page,
+/// evaluate JavaScript in it. Enough to test a live page without a browser-automation dependency.
+/// </summary>
+public sealed class HeadlessChromium : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _profile;
+    private readonly ClientWebSocket _socket = new();
+    private int _nextId;
+
+    private HeadlessChromium(Process process, string profile)
+    {
+        _process = process;
+        _profile = profile;
+    }
+
+    public static string Executable() =>
+        new[] { "chromium", "chromium-browser", "google-chrome" }
+            .SelectMany(name => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, name)))
+            .FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("no Chromium found on PATH: install the Debian package (apt-get install chromium); .ci/run does");
+
+    /// <summary>Starts Chromium on <paramref name="url"/> and attaches to the page.</summary>
+    public static async Task<HeadlessChromium> OpenAsync(string url, TimeSpan timeout)
+    {
+        var profile = Directory.CreateTempSubdirectory("fedorleans-chromium-").FullName;
+        var psi = new ProcessStartInfo(Executable()) { RedirectStandardError = true, RedirectStandardOutput = true };
+        // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
+        foreach (var arg in new[] { "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                     "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1", $"--user-data-dir={profile}", url })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(psi)!;
+        var browser = new HeadlessChromium(process, profile);
+        try
+        {
+            var endpoint = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var log = new StringBuilder();
+            process.ErrorDataReceived += (_, e) =>
+            {
+                lock (log)
+                {
+                    log.AppendLine(e.Data);
+                }
+                const string marker = "DevTools listening on ";
+                if (e.Data?.Contains(marker, StringComparison.Ordinal) == true)
+                {
+                    endpoint.TrySetResult(e.Data[(e.Data.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..].Trim());
+                }
+            };
+            process.OutputDataReceived += (_, _) => { };
+            process.BeginErrorReadLine();
+            process.BeginOutputReadLine();
+            string browserSocket;
+            try
+            {
+                browserSocket = await endpoint.Task.WaitAsync(timeout);
+            }
+            catch (TimeoutException)
+            {
+                lock (log)
+                {
+                    throw new TimeoutException($"Chromium did not open its DevTools endpoint within {timeout}; its output:\n{log}");
+                }
+            }
+            // ws://127.0.0.1:PORT/devtools/browser/ID -> the page targets are listed at http://127.0.0.1:PORT/json/list
+            var http = new Uri(new Uri(browserSocket.Replace("ws://", "http://", StringComparison.Ordinal)), "/json/list");
+            using var client = new HttpClient();
+            string? pageSocket = null;
+            for (var deadline = DateTime.UtcNow + timeout; pageSocket is null && DateTime.UtcNow < deadline; await Task.Delay(200))
+            {
+                var targets = JsonNode.Parse(await client.GetStringAsync(http))!.AsArray();
+                pageSocket = targets.FirstOrDefault(t => (string?)t!["type"] == "page")?["webSocketDebuggerUrl"]?.GetValue<string>();
+            }
+            await browser._socket.ConnectAsync(new Uri(pageSocket ?? throw new TimeoutException("Chromium opened no page")), CancellationToken.None);
+            return browser;
+        }
+        catch
+        {
+            await browser.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Evaluates <paramref name="expression"/> in the page and returns its value as JSON (null for undefined).</summary>
+    public async Task<JsonNode?> EvaluateAsync(string expression)
+    {
+        int id = ++_nextId;
+        var request = new JsonObject
+        {
+            ["id"] = id,
+            ["method"] = "Runtime.evaluate",
+            ["params"] = new JsonObject { ["expression"] = expression, ["returnByValue"] = true },
+        };
+        await _socket.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+        while (true)
+        {
+            var message = JsonNode.Parse(await ReceiveAsync())!;
+            if ((int?)message["id"] != id)
+            {
+                continue; // an event, or the answer to an earlier call
+            }
+            if (message["result"]?["exceptionDetails"] is { } error)
+            {
+                throw new InvalidOperationException($"the page threw evaluating {expression}: {error.ToJsonString()}");
+            }
+            return message["result"]?["result"]?["value"]?.DeepClone();
+        }
+    }
+
+    /// <summary>Polls <paramref name="expression"/> until it is true; fails with <paramref name="what"/> and the last page state otherwise.</summary>
+    public async Task WaitUntilAsync(string expression, string what, TimeSpan timeout)
+    {
+        for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline; await Task.Delay(250))
+        {
+            if ((await EvaluateAsync($"Boolean({expression})"))?.GetValue<bool>() == true)
+            {
+                return;
+            }
+        }
+        var body = await EvaluateAsync("document.body.innerText");
+        throw new TimeoutException($"{what}: not within {timeout}; the page shows:\n{body}");
+    }
+
+    private async Task<string> ReceiveAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
+            message.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+        return Encoding.UTF8.GetString(message.ToArray());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_profile, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Chromium may still be flushing its profile; a temp folder left behind is harmless.
+        }
+    }
+}
