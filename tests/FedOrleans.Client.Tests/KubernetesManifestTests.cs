@@ -26,19 +26,83 @@ public sealed class KubernetesManifestTests
 
     private static List<YamlMappingNode> Render(string overlay)
     {
-        var psi = new ProcessStartInfo("kubectl", ["kustomize", Path.Combine(Root(), "k8s", "overlays", overlay)])
+        var stream = new YamlStream();
+        stream.Load(new StringReader(RenderText(overlay)));
+        return stream.Documents.Select(d => (YamlMappingNode)d.RootNode).ToList();
+    }
+
+    private static string RenderText(string overlay)
+    {
+        var (exit, output, error) = Run("kubectl", ["kustomize", Path.Combine(Root(), "k8s", "overlays", overlay)], null, "kubectl not found (Debian: apt-get install kubernetes-client)");
+        Assert.True(exit == 0, $"kubectl kustomize {overlay} failed: {error}");
+        return output;
+    }
+
+    private static (int Exit, string Output, string Error) Run(string program, string[] args, string? input, string missing, string? workingDirectory = null)
+    {
+        var psi = new ProcessStartInfo(program, args)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
+            WorkingDirectory = workingDirectory ?? "",
         };
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("kubectl not found (Debian: apt-get install kubernetes-client)");
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"kubectl kustomize {overlay} failed: {error}");
-        var stream = new YamlStream();
-        stream.Load(new StringReader(output));
-        return stream.Documents.Select(d => (YamlMappingNode)d.RootNode).ToList();
+        Process process;
+        try
+        {
+            process = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException(missing, e);
+        }
+        using (process)
+        {
+            if (input is not null)
+            {
+                process.StandardInput.Write(input);
+                process.StandardInput.Close();
+            }
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, output.Result, error);
+        }
+    }
+
+    /// <summary>Runs tools/k8s-validate (npm kubernetes-models) on <paramref name="manifests"/>; installs it first if .ci/run has not.</summary>
+    private static (int Exit, string Output) ValidateSchemas(string manifests)
+    {
+        var tool = Path.Combine(Root(), "tools", "k8s-validate");
+        if (!Directory.Exists(Path.Combine(tool, "node_modules", "kubernetes-models")))
+        {
+            var (installed, output, error) = Run("npm", ["ci", "--no-audit", "--no-fund"], null, "npm not found (Debian: apt-get install npm)", tool);
+            Assert.True(installed == 0, $"npm ci in tools/k8s-validate failed:\n{output}\n{error}");
+        }
+        var (exit, stdout, stderr) = Run("node", ["validate.mjs"], manifests, "node not found (Debian: apt-get install nodejs)", tool);
+        return (exit, stdout + stderr);
+    }
+
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData("gpu")]
+    public void Rendered_manifests_validate_against_the_Kubernetes_API_schemas(string overlay)
+    {
+        var (exit, output) = ValidateSchemas(RenderText(overlay));
+        Assert.True(exit == 0, $"the {overlay} overlay has objects the Kubernetes API would reject:\n{output}");
+        Assert.Contains("8 objects, 0 invalid", output);
+    }
+
+    [Fact]
+    public void The_schema_check_rejects_an_object_the_API_would_reject()
+    {
+        // The silo Deployment with a replica count the API server refuses: the check must say so, by path.
+        var broken = RenderText("cpu").Replace("replicas: 3", "replicas: three", StringComparison.Ordinal);
+        Assert.Contains("replicas: three", broken);
+        var (exit, output) = ValidateSchemas(broken);
+        Assert.Equal(1, exit);
+        Assert.Contains("INVALID apps/v1 Deployment fedorleans-silo", output);
+        Assert.Contains("replicas must be integer", output);
     }
 
     private static YamlNode At(YamlNode node, params string[] path) =>
