@@ -21,7 +21,7 @@ public static class Cli
         private readonly StringBuilder _output = new();
         private readonly Process _process;
 
-        public Running(string dll, IEnumerable<string> args, string workingDirectory)
+        public Running(string dll, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
         {
             var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
             psi.ArgumentList.Add(Path.Combine(Folder, dll));
@@ -31,6 +31,10 @@ public static class Cli
             }
             psi.Environment["NO_COLOR"] = "1";
             psi.Environment["COLUMNS"] = "200";
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            {
+                psi.Environment[name] = value;
+            }
             _process = Process.Start(psi)!;
             _process.OutputDataReceived += (_, e) => Append(e.Data);
             _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -110,6 +114,13 @@ public static class Cli
 
     public static Running Start(string workingDirectory, params string[] args) => new("fedorleans.dll", args, workingDirectory);
 
+    /// <summary>Runs the console with extra environment variables (e.g. the TLS certificate).</summary>
+    public static async Task<Outcome> RunWithEnvironmentAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        await using var process = new Running("fedorleans.dll", args, workingDirectory, environment);
+        return await process.WaitAsync(Patience);
+    }
+
     public static Running StartSilo(string workingDirectory, params string[] args) => new("FedOrleans.Silo.dll", args, workingDirectory);
 
     /// <summary>A silo process on free ports (localhost clustering unless <paramref name="extra"/> says otherwise), once it listens.</summary>
@@ -118,7 +129,8 @@ public static class Cli
         int gateway = Silo.Hosting.FedOrleansHost.FreeTcpPort();
         int http = Silo.Hosting.FedOrleansHost.FreeTcpPort();
         static string P(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var silo = StartSilo(workingDirectory, ["--port", P(Silo.Hosting.FedOrleansHost.FreeTcpPort()), "--gateway-port", P(gateway), "--http-port", P(http), .. extra]);
+        var port = extra.Contains("--port") ? [] : new[] { "--port", P(Silo.Hosting.FedOrleansHost.FreeTcpPort()) };
+        var silo = StartSilo(workingDirectory, [.. port, "--gateway-port", P(gateway), "--http-port", P(http), .. extra]);
         await silo.WaitForOutputAsync("silo ready").WaitAsync(Patience);
         return (silo, gateway, http);
     }

@@ -142,6 +142,12 @@ public sealed class KubernetesManifestTests
         Assert.Equal("fedorleans-redis:6379", Text(env[EnvKey(SiloHostingOptions.Section, nameof(SiloHostingOptions.Redis))], "value"));
         Assert.Equal(device, Text(env[EnvKey(TrainingOptions.Section, nameof(TrainingOptions.Device))], "value"));
         Assert.True(env.ContainsKey(Models.Data.DataCache.EnvironmentVariable));
+        var gpuJobs = EnvKey(TrainingOptions.Section, nameof(TrainingOptions.GpuJobs));
+        Assert.Equal(device == "cuda", env.ContainsKey(gpuJobs));
+        if (device == "cuda")
+        {
+            Assert.True(int.Parse(Text(env[gpuJobs], "value"), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        }
 
         var args = ((YamlSequenceNode)At(container, "args")).Select(a => ((YamlScalarNode)a).Value!).ToList();
         Assert.All(args.Where(a => a.StartsWith("--", StringComparison.Ordinal)), a => Assert.True(FedOrleansHost.Switches.ContainsKey(a), $"unknown silo switch {a}"));

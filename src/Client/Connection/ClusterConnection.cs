@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using FedOrleans.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -65,6 +66,15 @@ public sealed class ClusterConnection : IAsyncDisposable
     public static async Task<ClusterConnection> ConnectAsync(ClusterAddress address, CancellationToken ct)
     {
         var endpoint = address.Redis ? null : await address.ResolveAsync(ct);
+        X509Certificate2? tls;
+        try
+        {
+            tls = ClusterTls.FromEnvironment();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ClusterUnavailableException($"TLS: {e.Message}");
+        }
         int attempts = 0;
         var builder = Host.CreateApplicationBuilder([]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -85,6 +95,10 @@ public sealed class ClusterConnection : IAsyncDisposable
                 o.ServiceId = new SiloHostingOptions().ServiceId;
             });
             client.Configure<MessagingOptions>(o => o.ResponseTimeout = FedOrleansSiloBuilderExtensions.ResponseTimeout);
+            if (tls is not null)
+            {
+                client.UseTls(tls, o => ClusterTls.Configure(o, tls));
+            }
             // A few quick retries (a silo that is still starting), then a clear error instead of minutes of waiting.
             client.UseConnectionRetryFilter(async (_, token) =>
             {
@@ -105,7 +119,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             host.Dispose();
             throw new ClusterUnavailableException(
-                $"no FedOrleans cluster answered at {address} ({e.GetType().Name}: {e.Message}). Start a silo with `dotnet run --project src/Silo`, or leave out --cluster to run embedded.");
+                $"no FedOrleans cluster answered at {address} ({e.GetType().Name}: {e.Message}). Start a silo with `dotnet run --project src/Silo`, or leave out --cluster to run embedded.{(tls is null ? "" : $" TLS is on ({ClusterTls.CertificateVariable}): the silos must use the same certificate.")}");
         }
         return new ClusterConnection(host, host.Services.GetRequiredService<IClusterClient>(), $"cluster at {address}", null);
     }

@@ -35,6 +35,8 @@ public static class FedOrleansHost
         ["--advertise"] = $"{SiloHostingOptions.Section}:AdvertisedAddress",
         ["--dashboard-user"] = $"{SiloHostingOptions.Section}:DashboardUser",
         ["--dashboard-password"] = $"{SiloHostingOptions.Section}:DashboardPassword",
+        ["--tls-certificate"] = $"{SiloHostingOptions.Section}:TlsCertificate",
+        ["--tls-password"] = $"{SiloHostingOptions.Section}:TlsPassword",
     };
 
     /// <param name="args">Silo command-line arguments (see <see cref="Switches"/>).</param>
@@ -49,6 +51,9 @@ public static class FedOrleansHost
         var training = builder.Configuration.GetSection(TrainingOptions.Section).Get<TrainingOptions>() ?? new TrainingOptions();
         configure?.Invoke(hosting, training);
         Validate(hosting);
+        var tls = hosting.TlsCertificate.Length > 0
+            ? ClusterTls.Load(hosting.TlsCertificate, hosting.TlsPassword, "--tls-certificate (FedOrleans:Silo:TlsCertificate)")
+            : null;
         builder.Services.AddSingleton(hosting);
         bool kubernetes = hosting.Clustering == "kubernetes";
         bool redis = hosting.Clustering == "redis" || kubernetes;
@@ -88,6 +93,10 @@ public static class FedOrleansHost
                 o.DataRoot = training.DataRoot;
             }, redis ? hosting.Redis : null);
             silo.AddDashboard(o => o.CounterUpdateIntervalMs = 1000);
+            if (tls is not null)
+            {
+                silo.UseTls(tls, o => ClusterTls.Configure(o, tls));
+            }
         });
         // FedOrleans' meter and Orleans' own, scraped by Prometheus at /metrics.
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics

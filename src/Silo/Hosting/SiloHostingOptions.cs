@@ -39,6 +39,12 @@ public sealed class SiloHostingOptions
     /// <summary>Prefer the environment variable <c>FedOrleans__Silo__DashboardPassword</c> over the command line.</summary>
     public string DashboardPassword { get; set; } = "";
 
+    /// <summary>A PKCS#12 file with the cluster certificate: all silo-to-silo and gateway traffic uses TLS (see <see cref="ClusterTls"/>). Empty: plain TCP.</summary>
+    public string TlsCertificate { get; set; } = "";
+
+    /// <summary>The password of <see cref="TlsCertificate"/>; prefer the environment variable <c>FedOrleans__Silo__TlsPassword</c>.</summary>
+    public string TlsPassword { get; set; } = "";
+
     public string ClusterId { get; set; } = "fedorleans";
 
     public string ServiceId { get; set; } = "fedorleans";
