@@ -121,15 +121,24 @@ public sealed class HeadlessChromium : IAsyncDisposable
     /// <summary>Polls <paramref name="expression"/> until it is true; fails with <paramref name="what"/> and the last page state otherwise.</summary>
     public async Task WaitUntilAsync(string expression, string what, TimeSpan timeout)
     {
+        string? lastError = null;
         for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline; await Task.Delay(250))
         {
-            if ((await EvaluateAsync($"Boolean({expression})"))?.GetValue<bool>() == true)
+            try
             {
-                return;
+                if ((await EvaluateAsync($"Boolean({expression})"))?.GetValue<bool>() == true)
+                {
+                    return;
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                // The page may still be loading (its elements do not exist yet): keep polling, remember why.
+                lastError = e.Message;
             }
         }
-        var body = await EvaluateAsync("document.body.innerText");
-        throw new TimeoutException($"{what}: not within {timeout}; the page shows:\n{body}");
+        var body = await EvaluateAsync("document.body ? document.body.innerText : document.readyState");
+        throw new TimeoutException($"{what}: not within {timeout}; last error: {lastError ?? "none"}; the page shows:\n{body}");
     }
 
     private async Task<string> ReceiveAsync()

@@ -173,7 +173,7 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public async Task The_dashboard_can_require_basic_authentication_while_healthz_stays_open()
+    public async Task The_dashboard_and_federation_page_can_require_basic_authentication_while_healthz_stays_open()
     {
         var folder = Cli.TempFolder();
         var (silo, _, http) = await Cli.StartReadySiloAsync(folder, "--dashboard-user", "ada", "--dashboard-password", "s3cret");
@@ -181,10 +181,13 @@ public sealed class RunCommandTests
         using var http1 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http.ToString(System.Globalization.CultureInfo.InvariantCulture)}") };
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http1.GetAsync("/healthz")).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http1.GetAsync("/dashboard/")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http1.GetAsync("/federation")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http1.GetAsync("/federation/api/experiments")).StatusCode);
         http1.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("ada:wrong"u8.ToArray()));
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http1.GetAsync("/dashboard/")).StatusCode);
         http1.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("ada:s3cret"u8.ToArray()));
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http1.GetAsync("/dashboard/")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http1.GetAsync("/federation")).StatusCode);
 
         await using var half = Cli.StartSilo(folder, "--dashboard-user", "ada");
         var refused = await half.WaitAsync(Cli.Patience);
