@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 namespace FedOrleans.Models.Training;
 
 /// <summary>
-/// SGD (with momentum and weight decay, PyTorch semantics, no dampening) and Adam (Kingma and Ba,
-/// with bias correction), written here rather than taken from TorchSharp.
+/// SGD (with momentum and weight decay, PyTorch semantics, no dampening), Adam (Kingma and Ba,
+/// with bias correction) and AdamW (Adam with decoupled weight decay, PyTorch's <c>AdamW</c>), written
+/// here rather than taken from TorchSharp. <see cref="LearningRate"/> can change between steps (schedules).
 /// <para>
 /// Why: TorchSharp 0.107's optimizers pass scalars created by implicit conversion (<c>alpha: -lr</c>)
 /// to native calls without keeping them alive. Under garbage-collector pressure a scalar's finalizer
@@ -25,7 +26,8 @@ internal sealed class LocalOptimizer : IDisposable
     private readonly TrainerSettings _settings;
     private readonly Tensor?[] _first;
     private readonly Tensor?[] _second;
-    private readonly Scalar _negativeLearningRate;
+    private Scalar _negativeLearningRate;
+    private double _learningRate;
     private readonly Scalar _momentum;
     private readonly Scalar _weightDecay;
     private readonly Scalar _beta1;
@@ -40,6 +42,7 @@ internal sealed class LocalOptimizer : IDisposable
         _settings = settings;
         _first = new Tensor?[parameters.Count];
         _second = new Tensor?[parameters.Count];
+        _learningRate = settings.LearningRate;
         _negativeLearningRate = (-settings.LearningRate).ToScalar();
         _momentum = settings.Momentum.ToScalar();
         _weightDecay = settings.WeightDecay.ToScalar();
@@ -47,6 +50,23 @@ internal sealed class LocalOptimizer : IDisposable
         _oneMinusBeta1 = (1 - AdamBeta1).ToScalar();
         _beta2 = AdamBeta2.ToScalar();
         _oneMinusBeta2 = (1 - AdamBeta2).ToScalar();
+    }
+
+    /// <summary>The learning rate of the next <see cref="Step"/>; starts at the settings' value.</summary>
+    public double LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            if (value == _learningRate)
+            {
+                return;
+            }
+            var old = _negativeLearningRate;
+            _negativeLearningRate = (-value).ToScalar();
+            _learningRate = value;
+            old.Dispose();
+        }
     }
 
     public void ZeroGrad()
@@ -70,11 +90,16 @@ internal sealed class LocalOptimizer : IDisposable
             {
                 continue;
             }
-            if (_settings.WeightDecay > 0)
+            if (_settings.WeightDecay > 0 && _settings.Optimizer == OptimizerKind.AdamW)
+            {
+                using var keep = (1 - _learningRate * _settings.WeightDecay).ToScalar();
+                p.mul_(keep);
+            }
+            else if (_settings.WeightDecay > 0)
             {
                 g = g.add(p, alpha: _weightDecay);
             }
-            if (_settings.Optimizer == OptimizerKind.Adam)
+            if (_settings.Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW)
             {
                 AdamStep(i, p, g);
             }
@@ -126,7 +151,7 @@ internal sealed class LocalOptimizer : IDisposable
         double correction2 = 1 - Math.Pow(AdamBeta2, _step);
         using var sqrtCorrection2 = Math.Sqrt(correction2).ToScalar();
         using var epsilon = AdamEpsilon.ToScalar();
-        using var stepSize = (-_settings.LearningRate / correction1).ToScalar();
+        using var stepSize = (-_learningRate / correction1).ToScalar();
         var denominator = v.sqrt().div_(sqrtCorrection2).add_(epsilon, alpha: TorchScalars.One);
         p.addcdiv_(m, denominator, value: stepSize);
     }
