@@ -34,7 +34,7 @@ internal sealed class LocalOptimizer : IDisposable
     private readonly Scalar _oneMinusBeta1;
     private readonly Scalar _beta2;
     private readonly Scalar _oneMinusBeta2;
-    private int _step;
+    private readonly int[] _steps;
 
     public LocalOptimizer(IReadOnlyList<TorchSharp.Modules.Parameter> parameters, TrainerSettings settings)
     {
@@ -42,6 +42,7 @@ internal sealed class LocalOptimizer : IDisposable
         _settings = settings;
         _first = new Tensor?[parameters.Count];
         _second = new Tensor?[parameters.Count];
+        _steps = new int[parameters.Count];
         _learningRate = settings.LearningRate;
         _negativeLearningRate = (-settings.LearningRate).ToScalar();
         _momentum = settings.Momentum.ToScalar();
@@ -79,7 +80,6 @@ internal sealed class LocalOptimizer : IDisposable
 
     public void Step()
     {
-        _step++;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         for (int i = 0; i < _parameters.Count; i++)
@@ -145,10 +145,13 @@ internal sealed class LocalOptimizer : IDisposable
         _second[i] ??= zeros_like(p).DetachFromDisposeScope();
         var m = _first[i]!;
         var v = _second[i]!;
+        // Bias correction counts this parameter's own steps (as PyTorch's per-parameter state does), so a
+        // parameter that had no gradient for a while (GEM's logit scale before the contrastive phase) starts fresh.
+        int step = ++_steps[i];
         m.mul_(_beta1).add_(g, alpha: _oneMinusBeta1);
         v.mul_(_beta2).addcmul_(g, g, value: _oneMinusBeta2);
-        double correction1 = 1 - Math.Pow(AdamBeta1, _step);
-        double correction2 = 1 - Math.Pow(AdamBeta2, _step);
+        double correction1 = 1 - Math.Pow(AdamBeta1, step);
+        double correction2 = 1 - Math.Pow(AdamBeta2, step);
         using var sqrtCorrection2 = Math.Sqrt(correction2).ToScalar();
         using var epsilon = AdamEpsilon.ToScalar();
         using var stepSize = (-_learningRate / correction1).ToScalar();
