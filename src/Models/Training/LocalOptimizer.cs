@@ -110,6 +110,24 @@ internal sealed class LocalOptimizer : IDisposable
         }
     }
 
+    /// <summary>
+    /// The per-parameter state, for checkpoints: first moments (Adam's m, or SGD's momentum buffer), second
+    /// moments (Adam's v) and step counts, by parameter index; null where a parameter has none yet.
+    /// </summary>
+    internal (Tensor? First, Tensor? Second, int Steps) StateOf(int index) => (_first[index], _second[index], _steps[index]);
+
+    /// <summary>Restores what <see cref="StateOf"/> returned (the tensors are copied).</summary>
+    internal void Restore(int index, Tensor? first, Tensor? second, int steps)
+    {
+        using var noGrad = no_grad();
+        _first[index]?.Dispose();
+        _second[index]?.Dispose();
+        var device = _parameters[index].device;
+        _first[index] = first?.detach().to(device).clone().DetachFromDisposeScope();
+        _second[index] = second?.detach().to(device).clone().DetachFromDisposeScope();
+        _steps[index] = steps;
+    }
+
     public void Dispose()
     {
         foreach (var t in _first.Concat(_second))
