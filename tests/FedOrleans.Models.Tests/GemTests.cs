@@ -184,6 +184,50 @@ public sealed class GemTests
     }
 
     [Fact]
+    public void Resuming_a_gem_checkpoint_continues_exactly_like_an_uninterrupted_run()
+    {
+        TorchRuntime.EnsureThreadConfigured();
+        using var scope = NewDisposeScope();
+        var random = new Random(6);
+        var texts = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, 9).Select(_ => random.Next(Vocab)).ToArray()).ToList();
+        var settings = new GemSettings(NtpIterations: 2, TotalIterations: 5, PlainProbability: 0.5, ContrastiveLearningRate: 1e-3);
+        var folder = Directory.CreateTempSubdirectory("fedorleans-gem-").FullName;
+
+        using var straight = NanoModel(out var specials, 1);
+        double straightScale;
+        using (var trainer = new GemTrainer(straight, specials, settings, seed: 8))
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                trainer.Step(texts);
+            }
+            straightScale = trainer.LogitScale;
+        }
+        using (var first = NanoModel(out _, 1))
+        {
+            using var trainer = new GemTrainer(first, specials, settings, seed: 8);
+            for (int i = 0; i < 3; i++)
+            {
+                trainer.Step(texts);
+            }
+            trainer.SaveCheckpoint(folder);
+        }
+        using var resumed = new LlamaForCausalLM(LlamaConfig.Load(folder));
+        using (var trainer = new GemTrainer(resumed, specials, settings, seed: 8))
+        {
+            trainer.Resume(folder);
+            Assert.Equal(3, trainer.Iteration);
+            trainer.Step(texts);
+            trainer.Step(texts);
+            Assert.Equal(straightScale, trainer.LogitScale);
+        }
+        foreach (var ((name, a), (_, b)) in straight.named_parameters().Zip(resumed.named_parameters()))
+        {
+            Assert.True(a.allclose(b, rtol: 0, atol: 0), name);
+        }
+    }
+
+    [Fact]
     public void Embedding_is_the_mean_of_the_appended_special_tokens_last_layer_states()
     {
         TorchRuntime.EnsureThreadConfigured();
