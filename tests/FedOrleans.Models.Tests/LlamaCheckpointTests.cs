@@ -157,6 +157,26 @@ public sealed class LlamaCheckpointTests
         }
     }
 
+    [Theory]
+    [InlineData(LlamaPreset.Llama32_1B, 1_235_814_400L)]
+    [InlineData(LlamaPreset.Llama32_3B, 3_212_749_824L)]
+    [InlineData(LlamaPreset.Llama3_8B, 8_030_261_248L)]
+    public void Real_llama_presets_have_the_published_parameter_counts(LlamaPreset preset, long expected)
+    {
+        Assert.Equal(expected, LlamaConfig.FromPreset(preset).ParameterCount);
+    }
+
+    [Theory]
+    [InlineData(LlamaPreset.Nano, false)]
+    [InlineData(LlamaPreset.Micro, true)]
+    [InlineData(LlamaPreset.Small, false)]
+    public void Module_parameter_count_equals_the_configs(LlamaPreset preset, bool tied)
+    {
+        var config = LlamaConfig.FromPreset(preset) with { TieWordEmbeddings = tied };
+        using var model = new LlamaForCausalLM(config);
+        Assert.Equal(config.ParameterCount, model.parameters().Sum(p => p.numel()));
+    }
+
     [Fact]
     public void Added_tokens_grow_embedding_and_untied_head_with_the_mean_row()
     {
