@@ -178,6 +178,20 @@ public sealed class LlamaCheckpointTests
     }
 
     [Fact]
+    public void Llama3_rope_scaling_keeps_high_frequencies_and_divides_low_ones_by_the_factor()
+    {
+        var scaling = new RopeScaling(Factor: 8, LowFreqFactor: 1, HighFreqFactor: 4, OriginalMaxPositions: 8192);
+        // Wavelengths: 2 pi / f. Below 8192 / 4 = 2048 kept, above 8192 divided by 8, between interpolated.
+        double[] frequencies = [2 * Math.PI / 100, 2 * Math.PI / 20000, 2 * Math.PI / 4096];
+        var scaled = scaling.Apply(frequencies);
+        Assert.Equal(frequencies[0], scaled[0]);
+        Assert.Equal(frequencies[1] / 8, scaled[1], 15);
+        double smooth = (8192.0 / 4096 - 1) / (4 - 1);
+        Assert.Equal((1 - smooth) * frequencies[2] / 8 + smooth * frequencies[2], scaled[2], 15);
+        Assert.InRange(scaled[2], frequencies[2] / 8, frequencies[2]);
+    }
+
+    [Fact]
     public void Added_tokens_grow_embedding_and_untied_head_with_the_mean_row()
     {
         TorchRuntime.EnsureThreadConfigured();
