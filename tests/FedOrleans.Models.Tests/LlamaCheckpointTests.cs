@@ -8,7 +8,16 @@ namespace FedOrleans.Models.Tests;
 
 public sealed class LlamaCheckpointTests
 {
-    private static string Fixture => SharedFiles.Path("data/hf/tiny-llama");
+    /// <summary>A freshly saved Nano checkpoint (the shape of the transformers fixture), to break in tests.</summary>
+    private static string SavedNano()
+    {
+        TorchRuntime.EnsureThreadConfigured();
+        using var model = new LlamaForCausalLM(LlamaConfig.FromPreset(LlamaPreset.Nano));
+        model.Initialize(seed: 11);
+        var folder = Directory.CreateTempSubdirectory("fedorleans-llama-").FullName;
+        LlamaCheckpoint.Save(model, folder);
+        return folder;
+    }
 
     [Theory]
     [InlineData(false, null)]
@@ -66,10 +75,9 @@ public sealed class LlamaCheckpointTests
     [Fact]
     public void A_truncated_safetensors_file_gives_an_error_naming_the_file_and_the_problem()
     {
-        var folder = Directory.CreateTempSubdirectory("fedorleans-llama-").FullName;
-        File.Copy(Path.Combine(Fixture, "config.json"), Path.Combine(folder, "config.json"));
-        var bytes = File.ReadAllBytes(Path.Combine(Fixture, "model.safetensors"));
+        var folder = SavedNano();
         var path = Path.Combine(folder, "model.safetensors");
+        var bytes = File.ReadAllBytes(path);
 
         File.WriteAllBytes(path, bytes[..(bytes.Length - 1000)]);
         var error = Assert.Throws<CheckpointException>(() => LlamaCheckpoint.Load(folder));
@@ -91,9 +99,9 @@ public sealed class LlamaCheckpointTests
     [Fact]
     public void A_corrupt_header_or_a_mismatched_config_gives_a_clear_error()
     {
-        var folder = Directory.CreateTempSubdirectory("fedorleans-llama-").FullName;
-        var bytes = File.ReadAllBytes(Path.Combine(Fixture, "model.safetensors"));
+        var folder = SavedNano();
         var path = Path.Combine(folder, "model.safetensors");
+        var bytes = File.ReadAllBytes(path);
         var broken = (byte[])bytes.Clone();
         broken[8] = (byte)'#';
         File.WriteAllBytes(path, broken);
@@ -101,7 +109,7 @@ public sealed class LlamaCheckpointTests
         Assert.Contains("not valid JSON", error.Message);
 
         File.WriteAllBytes(path, bytes);
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixture, "config.json")))!.AsObject();
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!.AsObject();
         config["intermediate_size"] = 100;
         File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString());
         error = Assert.Throws<CheckpointException>(() => LlamaCheckpoint.Load(folder));
@@ -112,9 +120,13 @@ public sealed class LlamaCheckpointTests
     [Fact]
     public void Config_reads_top_level_rope_theta_and_names_bad_fields()
     {
-        var folder = Directory.CreateTempSubdirectory("fedorleans-llama-").FullName;
+        var folder = SavedNano();
         var path = Path.Combine(folder, "config.json");
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixture, "config.json")))!.AsObject();
+        var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        config.Remove("rope_theta");
+        File.WriteAllText(path, config.ToJsonString());
+        Assert.Equal(10000.0, LlamaConfig.Load(path).RopeTheta);
+
         config.Remove("rope_parameters");
         config["rope_theta"] = 500000.0;
         File.WriteAllText(path, config.ToJsonString());
