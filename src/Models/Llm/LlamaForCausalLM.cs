@@ -59,7 +59,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor?, Tensor>
     public void Initialize(ulong seed)
     {
         using var noGrad = no_grad();
-        using var generator = new Generator(seed);
+        using var generator = new Generator(seed, EmbeddingDevice);
         foreach (var (_, parameter) in named_parameters())
         {
             if (parameter.dim() == 2)
