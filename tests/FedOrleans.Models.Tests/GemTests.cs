@@ -1,6 +1,7 @@
 using FedOrleans.Models.Llm;
 using FedOrleans.Models.Llm.Gem;
 using FedOrleans.Models.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Tests;
@@ -249,6 +250,30 @@ public sealed class GemTests
         var one = GemEmbedder.Embed(model, single, [texts[1]]);
         var causal = model.HiddenStates(tensor(texts[1].Append(specials[0]).Select(v => (long)v).ToArray(), [1, 8]));
         Assert.True(MaxDiff(causal[0, 7].data<float>().ToArray(), one[0]) < 1e-5);
+    }
+
+    [Fact]
+    public void Boolean_and_additive_masks_of_every_accepted_shape_give_the_same_states()
+    {
+        TorchRuntime.EnsureThreadConfigured();
+        using var scope = NewDisposeScope();
+        using var model = NanoModel(out var specials, 1);
+        using var noGrad = no_grad();
+        var ids = tensor(new long[] { 3, 4, 5, 512, 7, 8, 9, 10, 11, 512, 12, 13 }, [2, 6]);
+        var allowed = GemMask.Allowed(2, 1, 3);
+        var square = tensor(allowed.Cast<bool>().ToArray(), [6, 6]);
+        var reference = model.HiddenStates(ids, square);
+        using var blocked = (-1e9).ToScalar();
+        var additive = zeros(6, 6).masked_fill(square.logical_not(), blocked);
+        foreach (var mask in new[] { square.unsqueeze(0).expand(2, 6, 6), square.unsqueeze(0).unsqueeze(0), additive, additive.unsqueeze(0).unsqueeze(0).expand(2, 1, 6, 6) })
+        {
+            Assert.True(model.HiddenStates(ids, mask).allclose(reference, rtol: 0, atol: 1e-6), $"mask [{string.Join(", ", mask.shape)}] {mask.dtype}");
+        }
+        Assert.False(model.HiddenStates(ids).allclose(reference, rtol: 0, atol: 1e-3), "the GEM mask must differ from the causal one");
+        var error = Assert.Throws<ArgumentException>(() => model.HiddenStates(ids, ones(2, 4, 6, 6, ScalarType.Bool)));
+        Assert.Contains("one mask for all heads", error.Message);
+        error = Assert.Throws<ArgumentException>(() => model.HiddenStates(ids, ones(5, 5, ScalarType.Bool)));
+        Assert.Contains("T = 6", error.Message);
     }
 
     private static LlamaForCausalLM NanoModel(out int[] specials, int k)
