@@ -52,6 +52,47 @@ public sealed class LocalOptimizerTests
     }
 
     [Fact]
+    public void AdamW_decays_weights_decoupled_from_the_gradient_and_follows_a_changed_learning_rate()
+    {
+        var (p, optimizer) = Make([1f, -2f], new TrainerSettings(LearningRate: 0.1, Optimizer: OptimizerKind.AdamW, WeightDecay: 0.5));
+        using (optimizer)
+        {
+            // p *= 1 - 0.1 * 0.5, then the first Adam step moves by lr against the gradient's sign.
+            Step(p, optimizer, [4f, -0.5f]);
+            Assert.Equal(new[] { 0.85f, -1.8f }, p.data<float>().ToArray(), new FloatTolerance(1e-5f));
+            optimizer.LearningRate = 0.01;
+            Step(p, optimizer, [4f, -0.5f]);
+            Assert.Equal(new[] { 0.85f * 0.995f - 0.01f, -1.8f * 0.995f + 0.01f }, p.data<float>().ToArray(), new FloatTolerance(1e-5f));
+        }
+    }
+
+    [Fact]
+    public void Clipping_scales_all_gradients_to_the_maximum_total_norm()
+    {
+        var a = new TorchSharp.Modules.Parameter(tensor(new float[] { 1f, 1f }));
+        var b = new TorchSharp.Modules.Parameter(tensor(new float[] { 1f }));
+        using var ga = tensor(new float[] { 3f, 0f });
+        using var gb = tensor(new float[] { 4f });
+        ((a * ga).sum() + (b * gb).sum()).backward();
+        double norm = GradientClipping.ClipByTotalNorm([a, b], 1.0);
+        Assert.Equal(5.0, norm, 6);
+        Assert.Equal(new[] { 0.6f, 0f }, a.grad!.data<float>().ToArray(), new FloatTolerance(1e-5f));
+        Assert.Equal(new[] { 0.8f }, b.grad!.data<float>().ToArray(), new FloatTolerance(1e-5f));
+    }
+
+    [Fact]
+    public void Cosine_schedule_warms_up_then_decays_to_the_minimum()
+    {
+        var schedule = new CosineSchedule(1.0, TotalSteps: 12, WarmupSteps: 2, MinLearningRate: 0.1);
+        Assert.Equal(0.5, schedule.At(0), 12);
+        Assert.Equal(1.0, schedule.At(1), 12);
+        Assert.Equal(1.0, schedule.At(2), 12);
+        Assert.Equal(0.55, schedule.At(7), 12);
+        Assert.Equal(0.1, schedule.At(12), 12);
+        Assert.Equal(0.1, schedule.At(50), 12);
+    }
+
+    [Fact]
     public void Optimizer_steps_survive_garbage_collector_pressure()
     {
         // TorchSharp's own optimizers lose implicitly created scalars to the finalizer under GC pressure

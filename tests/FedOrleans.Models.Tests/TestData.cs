@@ -29,6 +29,20 @@ public static class TestData
         }
     }
 
+    /// <summary>Fetches a dataset (a text corpus, say) into the cache unless it is there already.</summary>
+    public static async Task EnsureAsync(DatasetName name)
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            await new DatasetFetcher(Cache).EnsureAsync(name);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
     /// <summary>Copies a cached file of a dataset into a fresh temporary folder, for breaking it.</summary>
     public static async Task<string> CopyAsync(DatasetName name, int fileIndex)
     {

