@@ -69,4 +69,42 @@ public sealed class GpuPlacementTests
         Assert.True(status.Phase == ExperimentPhase.Completed, $"{status.Phase}: {status.Error}");
         Assert.False((await preferred.GetViewAsync()).GpuClients);
     }
+
+    [Fact]
+    public async Task A_gpu_job_runs_on_the_gpu_silo_and_is_refused_on_a_cluster_without_one()
+    {
+        const string spec = """
+            name: gpu-job
+            kind: pretrain
+            gpu: required
+            checkpoint_every: 2
+            pretrain: { preset: nano, corpus: [moby-dick], steps: 4, batch_size: 2, sequence_length: 16, eval_every: 4, validation_batches: 1 }
+            """;
+        await new Models.Data.DatasetFetcher(Models.Data.DataCache.Default).EnsureAsync(Models.Data.DatasetName.MobyDick);
+        await using (var cluster = await TestClusters.StartAsync(2, gpuSilo: 0))
+        {
+            string gpuSilo = "";
+            for (int attempt = 0; attempt < 100 && gpuSilo.Length == 0; attempt++)
+            {
+                var gpus = cluster.Silos[1].ServiceProvider.GetRequiredService<GpuSilos>().Active();
+                gpuSilo = gpus.Count == 1 ? gpus[0].ToString() : "";
+                await Task.Delay(gpuSilo.Length == 0 ? 200 : 0);
+            }
+            Assert.NotEqual("", gpuSilo);
+            var registry = cluster.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
+            var id = Specs.Id("gpu-job");
+            await registry.StartAsync(id, spec);
+            var done = await (await registry.FindAsync(id))!.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
+            Assert.True(done.Phase == ExperimentPhase.Completed, $"{done.Phase}: {done.Error}");
+            Assert.True(done.OnGpuSilo);
+            Assert.Equal(gpuSilo, done.Silo);
+            Assert.False(double.IsNaN(done.History[^1].Metric), "the last step reports the validation perplexity");
+        }
+        await using (var cpuOnly = await TestClusters.StartAsync(1))
+        {
+            var error = await Assert.ThrowsAnyAsync<Exception>(() =>
+                cpuOnly.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).StartAsync(Specs.Id("gpu-job"), spec));
+            Assert.Contains("gpu: required", error.Message);
+        }
+    }
 }

@@ -32,4 +32,13 @@ public static class FedOrleansNames
 
     /// <summary>Grain type of clients of experiments that ask for a GPU: placed only on silos whose <see cref="DeviceMetadata"/> is <c>cuda</c>.</summary>
     public const string GpuClientGrainType = "gpu-client";
+
+    /// <summary>Grain type of fine-tuning jobs placed on any silo (the default <see cref="IFineTuneJobGrain"/> implementation).</summary>
+    public const string JobGrainType = "job";
+
+    /// <summary>Grain type of fine-tuning jobs that ask for a GPU: only on silos whose <see cref="DeviceMetadata"/> is <c>cuda</c>.</summary>
+    public const string GpuJobGrainType = "gpu-job";
+
+    /// <summary>Stream namespace of job progress; the stream key is the job id.</summary>
+    public const string JobProgressNamespace = "job-progress";
 }

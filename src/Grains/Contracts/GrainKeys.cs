@@ -17,6 +17,12 @@ public static class GrainKeys
             ? grains.GetGrain<IClientGrain>(GrainId.Create(FedOrleansNames.GpuClientGrainType, Client(experimentId, index)))
             : grains.GetGrain<IClientGrain>(Client(experimentId, index));
 
+    /// <summary>The fine-tuning job grain; <paramref name="gpu"/> selects the implementation placed on GPU silos only.</summary>
+    public static IFineTuneJobGrain JobGrain(IGrainFactory grains, string jobId, bool gpu) =>
+        gpu
+            ? grains.GetGrain<IFineTuneJobGrain>(GrainId.Create(FedOrleansNames.GpuJobGrainType, jobId))
+            : grains.GetGrain<IFineTuneJobGrain>(jobId);
+
     /// <summary>Splits a client key into its experiment id and client index.</summary>
     public static (string ExperimentId, int Index) ParseClient(string key)
     {

@@ -17,6 +17,9 @@ public sealed class TrainingOptions
     /// <summary>GPU jobs (fits of GPU clients, fine-tuning jobs) running at once on this silo; advertised in the silo metadata.</summary>
     public int GpuJobs { get; set; } = 1;
 
+    /// <summary>Where fine-tuning jobs write their checkpoints (a folder per job); empty means <c>jobs/</c> in the dataset cache. Shared storage lets a job resume on another silo.</summary>
+    public string JobsRoot { get; set; } = "";
+
     /// <summary>The dataset cache folder; empty means <c>$FEDORLEANS_DATA</c> or the user's cache directory.</summary>
     public string DataRoot { get; set; } = "";
 }

@@ -34,6 +34,21 @@ public static partial class SpecParser
     public static (ExperimentSpec? Spec, IReadOnlyList<SpecError> Errors, string CanonicalYaml) TryParse(string yaml, IEnumerable<string>? overrides = null)
     {
         var errors = new List<SpecError>();
+        var root = LoadRoot(yaml, overrides, errors);
+        if (root is null)
+        {
+            return (null, errors, yaml);
+        }
+        var spec = Read(root, errors);
+        return (errors.Count == 0 ? spec : null, errors, Canonical(root));
+    }
+
+    /// <summary>
+    /// Loads a YAML mapping and applies <c>path.to.key=value</c> overrides to it; null (with the error) when the
+    /// text is not a YAML mapping. Shared by every spec kind (experiments, jobs) so all read YAML the same way.
+    /// </summary>
+    public static YamlMappingNode? LoadRoot(string yaml, IEnumerable<string>? overrides, List<SpecError> errors)
+    {
         YamlMappingNode root;
         try
         {
@@ -41,26 +56,34 @@ public static partial class SpecParser
             stream.Load(new StringReader(yaml));
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode mapping)
             {
-                return (null, [new SpecError("(document)", "the spec must be a YAML mapping (key: value lines)")], yaml);
+                errors.Add(new SpecError("(document)", "the spec must be a YAML mapping (key: value lines)"));
+                return null;
             }
             root = mapping;
         }
         catch (YamlException e)
         {
-            return (null, [new SpecError($"(line {e.Start.Line}, column {e.Start.Column})", $"not valid YAML: {e.Message}")], yaml);
+            errors.Add(new SpecError($"(line {e.Start.Line}, column {e.Start.Column})", $"not valid YAML: {e.Message}"));
+            return null;
         }
         catch (InvalidOperationException e)
         {
-            return (null, [new SpecError("(document)", $"not valid YAML: {e.Message}")], yaml);
+            errors.Add(new SpecError("(document)", $"not valid YAML: {e.Message}"));
+            return null;
         }
         foreach (var o in overrides ?? [])
         {
             ApplyOverride(root, o, errors);
         }
-        var spec = Read(root, errors);
+        return root;
+    }
+
+    /// <summary>The YAML text of <paramref name="root"/> (overrides applied): what is sent to the cluster.</summary>
+    public static string Canonical(YamlMappingNode root)
+    {
         var writer = new StringWriter();
         new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
-        return (errors.Count == 0 ? spec : null, errors, writer.ToString());
+        return writer.ToString();
     }
 
     private static void ApplyOverride(YamlMappingNode root, string assignment, List<SpecError> errors)

@@ -134,6 +134,28 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
         return result;
     }
 
+    /// <summary>A list of strings, e.g. <c>corpus: [brown, sotu]</c>; a single value is a one-element list.</summary>
+    public IReadOnlyList<string> StringList(string key, IReadOnlyList<string> fallback)
+    {
+        var node = Find(key);
+        if (node is null)
+        {
+            return fallback;
+        }
+        var items = node switch
+        {
+            YamlSequenceNode sequence => sequence.Children.ToList(),
+            YamlScalarNode scalar => [scalar],
+            _ => [],
+        };
+        if (items.Count == 0 || items.Any(i => i is not YamlScalarNode { Value.Length: > 0 }))
+        {
+            errors.Add(new SpecError(PathOf(key), "must be a non-empty list of names, e.g. [brown, sotu]"));
+            return fallback;
+        }
+        return items.Select(i => ((YamlScalarNode)i).Value!).ToList();
+    }
+
     /// <summary>Reports every key of this mapping that no reader asked for.</summary>
     public void RejectUnknown(params string[] allowed)
     {

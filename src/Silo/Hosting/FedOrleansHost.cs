@@ -24,6 +24,7 @@ public static class FedOrleansHost
         ["--concurrent-fits"] = $"{TrainingOptions.Section}:ConcurrentFits",
         ["--gpu-jobs"] = $"{TrainingOptions.Section}:GpuJobs",
         ["--data"] = $"{TrainingOptions.Section}:DataRoot",
+        ["--jobs"] = $"{TrainingOptions.Section}:JobsRoot",
         ["--port"] = $"{SiloHostingOptions.Section}:SiloPort",
         ["--gateway-port"] = $"{SiloHostingOptions.Section}:GatewayPort",
         ["--http-port"] = $"{SiloHostingOptions.Section}:HttpPort",
@@ -91,6 +92,7 @@ public static class FedOrleansHost
                 o.ConcurrentFits = training.ConcurrentFits;
                 o.GpuJobs = training.GpuJobs;
                 o.DataRoot = training.DataRoot;
+                o.JobsRoot = training.JobsRoot;
             }, redis ? hosting.Redis : null);
             silo.AddDashboard(o => o.CounterUpdateIntervalMs = 1000);
             if (tls is not null)

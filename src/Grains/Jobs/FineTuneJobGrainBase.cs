@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using FedOrleans.Contracts;
+using FedOrleans.Grains.Federation;
+using FedOrleans.Grains.Training;
+using FedOrleans.Models.Jobs;
+using FedOrleans.Models.Specs;
+using FedOrleans.Models.Torch;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace FedOrleans.Grains.Jobs;
+
+/// <summary>
+/// Runs one fine-tuning job. The loop is a background task on the grain's scheduler (status queries
+/// interleave at its awaits); the torch work runs in chunks of <see cref="JobSpec.ReportEvery"/> steps
+/// through the silo's training gate. Every <see cref="JobSpec.CheckpointEvery"/> steps the runner writes a
+/// checkpoint into the job's folder and the grain persists the step; a reminder revives the job after a
+/// deactivation or a lost silo, and it continues from that checkpoint.
+/// </summary>
+public abstract class FineTuneJobGrainBase(
+    IPersistentState<JobState> state,
+    DatasetStore datasets,
+    TrainingGate gate,
+    IOptions<TrainingOptions> options,
+    ILocalSiloDetails silo,
+    ILogger logger) : Grain, IFineTuneJobGrain, IRemindable
+{
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromMinutes(30);
+
+    private readonly List<(int Step, TaskCompletionSource Signal)> _waiters = [];
+    private JobSpec? _spec;
+    private Task? _loop;
+    private CancellationTokenSource? _loopCancellation;
+    private bool _cancelRequested;
+    private IAsyncStream<JobStatus>? _progress;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    /// <summary>True for the GPU implementation (reported in the status).</summary>
+    protected abstract bool OnGpuSilo { get; }
+
+    /// <summary>Runs the whole job; the GPU implementation first takes one of the silo's GPU job slots.</summary>
+    protected virtual Task<bool> RunJobAsync(Func<Task<bool>> job, CancellationToken ct) => job();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _progress = this.GetStreamProvider(FedOrleansNames.StreamProvider)
+            .GetStream<JobStatus>(StreamId.Create(FedOrleansNames.JobProgressNamespace, Id));
+        if (state.State.Phase == ExperimentPhase.Running)
+        {
+            state.State.Resumes++;
+            state.State.Step = state.State.CheckpointStep;
+            state.State.History.RemoveAll(p => p.Step > state.State.CheckpointStep);
+            await state.WriteStateAsync(cancellationToken);
+            logger.LogWarning("job {JobId} resumes from its checkpoint at step {Step} (resume {Resumes})", Id, state.State.CheckpointStep, state.State.Resumes);
+            StartLoop();
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_loop is { IsCompleted: false } loop)
+        {
+            await _loopCancellation!.CancelAsync();
+            await loop;
+        }
+    }
+
+    public async Task<JobStatus> StartAsync(string specYaml)
+    {
+        var (spec, errors, _) = JobSpecParser.TryParse(specYaml);
+        if (spec is null)
+        {
+            throw new ArgumentException(new SpecException($"job {Id}", errors).Message, nameof(specYaml));
+        }
+        if (state.State.Phase != ExperimentPhase.NotStarted)
+        {
+            if (state.State.SpecYaml == specYaml && state.State.Phase == ExperimentPhase.Running)
+            {
+                return Status();
+            }
+            throw new InvalidOperationException($"job id '{Id}' is already used ({state.State.Phase}, step {state.State.Step}); choose another id");
+        }
+        if (spec.Kind == JobKind.Gem && !File.Exists(Path.Combine(spec.Gem!.Base, "config.json")))
+        {
+            throw new ArgumentException($"gem.base: no checkpoint (config.json) in '{spec.Gem.Base}' on silo {silo.SiloAddress}; give the folder of a pretrain job's checkpoint, as the silos see it");
+        }
+        var jobsRoot = string.IsNullOrWhiteSpace(options.Value.JobsRoot) ? Path.Combine(datasets.Cache.Root, "jobs") : options.Value.JobsRoot;
+        state.State = new JobState
+        {
+            SpecYaml = specYaml,
+            Phase = ExperimentPhase.Running,
+            CheckpointFolder = Path.GetFullPath(Path.Combine(jobsRoot, Id)),
+        };
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(FedOrleansNames.ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        _spec = spec;
+        logger.LogInformation("job {JobId} starts: {Kind}, {Steps} steps, checkpoints in {Folder}", Id, spec.Kind, spec.TotalSteps, state.State.CheckpointFolder);
+        await PublishAsync();
+        StartLoop();
+        return Status();
+    }
+
+    public Task<JobStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    public async Task<JobStatus> WaitForAsync(int step, TimeSpan timeout)
+    {
+        if (Reached(step))
+        {
+            return Status();
+        }
+        var waiter = (step, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _waiters.Add(waiter);
+        try
+        {
+            await Task.WhenAny(waiter.Item2.Task, Task.Delay(timeout));
+        }
+        finally
+        {
+            _waiters.Remove(waiter);
+        }
+        return Status();
+    }
+
+    public async Task<JobStatus> CancelAsync()
+    {
+        if (state.State.Phase != ExperimentPhase.Running)
+        {
+            return Status();
+        }
+        _cancelRequested = true;
+        if (_loop is { IsCompleted: false } loop)
+        {
+            await _loopCancellation!.CancelAsync();
+            await loop;
+        }
+        else
+        {
+            await FinishAsync(ExperimentPhase.Cancelled, null);
+        }
+        return Status();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (state.State.Phase != ExperimentPhase.Running)
+        {
+            return UnregisterReminderAsync();
+        }
+        if (_loop is null || _loop.IsCompleted)
+        {
+            StartLoop();
+        }
+        return Task.CompletedTask;
+    }
+
+    private void StartLoop()
+    {
+        var spec = Spec() ?? throw new InvalidOperationException($"job '{Id}' has no spec to run");
+        _loopCancellation?.Dispose();
+        _loopCancellation = new CancellationTokenSource();
+        var ct = _loopCancellation.Token;
+        _loop = RunJobAsync(() => RunLoopAsync(spec, ct), ct);
+    }
+
+    private async Task<bool> RunLoopAsync(JobSpec spec, CancellationToken ct)
+    {
+        IJobRunner? runner = null;
+        try
+        {
+            foreach (var dataset in JobRunners.Datasets(spec))
+            {
+                await new Models.Data.DatasetFetcher(datasets.Cache).EnsureAsync(dataset, ct: ct);
+            }
+            var folder = state.State.CheckpointFolder;
+            string? resumeFrom = state.State.CheckpointStep > 0 ? folder : null;
+            runner = await gate.RunAsync(() =>
+            {
+                TorchRuntime.EnsureThreadConfigured();
+                return JobRunners.Create(spec, datasets.Cache, resumeFrom);
+            }, ct);
+            state.State.Parameters = runner.Parameters;
+            state.State.Step = runner.Step;
+            while (runner.Step < spec.TotalSteps)
+            {
+                ct.ThrowIfCancellationRequested();
+                DelayDeactivation(KeepAlive);
+                var work = runner;
+                var (points, checkpointed) = await gate.RunAsync(() => RunChunk(work, spec, folder, ct), ct);
+                state.State.History.AddRange(points);
+                state.State.Step = runner.Step;
+                state.State.Seconds += points.Sum(p => p.Seconds);
+                if (checkpointed)
+                {
+                    state.State.CheckpointStep = runner.Step;
+                }
+                await state.WriteStateAsync(CancellationToken.None);
+                await PublishAsync();
+            }
+            await FinishAsync(ExperimentPhase.Completed, null);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Cancelled by the user, or the grain is deactivating: keep the work done so far in a checkpoint.
+            if (runner is not null && runner.Step > state.State.CheckpointStep)
+            {
+                var work = runner;
+                await Task.Run(() => work.SaveCheckpoint(state.State.CheckpointFolder), CancellationToken.None);
+                state.State.CheckpointStep = runner.Step;
+                await state.WriteStateAsync(CancellationToken.None);
+            }
+            if (_cancelRequested)
+            {
+                await FinishAsync(ExperimentPhase.Cancelled, null);
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "job {JobId} failed at step {Step}", Id, state.State.Step);
+            await FinishAsync(ExperimentPhase.Failed, $"{e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            runner?.Dispose();
+        }
+        return true;
+    }
+
+    /// <summary>Up to <see cref="JobSpec.ReportEvery"/> steps (fewer at a checkpoint boundary); checkpoints when one is due.</summary>
+    private static (List<JobPoint> Points, bool Checkpointed) RunChunk(IJobRunner runner, JobSpec spec, string folder, CancellationToken ct)
+    {
+        var points = new List<JobPoint>();
+        var stopwatch = Stopwatch.StartNew();
+        do
+        {
+            ct.ThrowIfCancellationRequested();
+            var step = runner.Advance();
+            if (step.Step % spec.ReportEvery == 0 || step.Evaluated || step.Step == spec.TotalSteps)
+            {
+                points.Add(new JobPoint(step.Step, step.Loss, step.LearningRate, step.Metric ?? double.NaN, stopwatch.Elapsed.TotalSeconds));
+                stopwatch.Restart();
+            }
+        }
+        while (runner.Step % spec.ReportEvery != 0 && runner.Step % spec.CheckpointEvery != 0 && runner.Step < spec.TotalSteps);
+        bool due = runner.Step % spec.CheckpointEvery == 0 || runner.Step == spec.TotalSteps;
+        if (due)
+        {
+            runner.SaveCheckpoint(folder);
+        }
+        return (points, due);
+    }
+
+    private async Task FinishAsync(ExperimentPhase phase, string? error)
+    {
+        state.State.Phase = phase;
+        state.State.Error = error;
+        await state.WriteStateAsync(CancellationToken.None);
+        await UnregisterReminderAsync();
+        logger.LogInformation("job {JobId} {Phase} at step {Step}", Id, phase, state.State.Step);
+        await PublishAsync();
+    }
+
+    private async Task UnregisterReminderAsync()
+    {
+        var reminder = await this.GetReminder(FedOrleansNames.ResumeReminder);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private async Task PublishAsync()
+    {
+        foreach (var (target, signal) in _waiters.ToList())
+        {
+            if (Reached(target))
+            {
+                signal.TrySetResult();
+            }
+        }
+        try
+        {
+            await _progress!.OnNextAsync(Status());
+        }
+        catch (OrleansException e)
+        {
+            // Progress is a notification; the state is already persisted and watchers also poll.
+            logger.LogWarning(e, "job {JobId} step {Step}: progress not published", Id, state.State.Step);
+        }
+    }
+
+    private bool Reached(int step) =>
+        state.State.Step >= step || state.State.Phase is not (ExperimentPhase.Running or ExperimentPhase.NotStarted);
+
+    private JobSpec? Spec() => _spec ??= state.State.SpecYaml.Length > 0 ? JobSpecParser.Parse(state.State.SpecYaml, source: $"job {Id}") : null;
+
+    private JobStatus Status()
+    {
+        var spec = Spec();
+        return new JobStatus(
+            Id,
+            spec?.Kind.ToString().ToLowerInvariant() ?? "",
+            state.State.Phase,
+            state.State.Step,
+            spec?.TotalSteps ?? 0,
+            state.State.CheckpointStep,
+            spec?.Kind == JobKind.Gem ? "logit scale" : "validation perplexity",
+            state.State.History.ToList(),
+            state.State.Error,
+            state.State.Resumes,
+            silo.SiloAddress.ToString(),
+            options.Value.Device,
+            state.State.CheckpointFolder,
+            state.State.Parameters,
+            OnGpuSilo);
+    }
+}

@@ -1,0 +1,11 @@
+namespace FedOrleans.Models.Jobs;
+
+/// <summary>What a fine-tuning job does (spec key <c>kind</c>).</summary>
+public enum JobKind
+{
+    /// <summary>Pre-train a Llama-architecture model from scratch on text corpora.</summary>
+    Pretrain,
+
+    /// <summary>GEM: turn a pre-trained checkpoint into a text-embedding model (papers.md section 1).</summary>
+    Gem,
+}

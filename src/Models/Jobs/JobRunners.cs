@@ -1,0 +1,16 @@
+using FedOrleans.Models.Data;
+
+namespace FedOrleans.Models.Jobs;
+
+/// <summary>Builds the runner of a job kind, and names the data it needs fetched first.</summary>
+public static class JobRunners
+{
+    public static IJobRunner Create(JobSpec spec, DataCache cache, string? resumeFrom) => spec.Kind switch
+    {
+        JobKind.Pretrain => new PretrainJobRunner(spec.Pretrain!, cache, resumeFrom),
+        JobKind.Gem => new GemJobRunner(spec.Gem!, spec.Seed, cache, resumeFrom),
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "unknown job kind"),
+    };
+
+    public static IReadOnlyList<DatasetName> Datasets(JobSpec spec) => spec.Kind == JobKind.Pretrain ? spec.Pretrain!.Corpus : spec.Gem!.Corpus;
+}
