@@ -13,6 +13,10 @@ public static class CliApp
             DataCommands.Create(stop),
             LmCommands.Create(stop),
         };
+        foreach (var command in JobCommands.Create(stop))
+        {
+            root.Subcommands.Add(command);
+        }
         foreach (var command in ClusterCommands.Create(stop))
         {
             root.Subcommands.Add(command);

@@ -41,4 +41,10 @@ public static class FedOrleansNames
 
     /// <summary>Stream namespace of job progress; the stream key is the job id.</summary>
     public const string JobProgressNamespace = "job-progress";
+
+    /// <summary>Grain type of embedding/generation requests on any silo.</summary>
+    public const string InferenceGrainType = "inference";
+
+    /// <summary>Grain type of embedding/generation requests that asked for a GPU silo.</summary>
+    public const string GpuInferenceGrainType = "gpu-inference";
 }

@@ -23,6 +23,15 @@ public static class GrainKeys
             ? grains.GetGrain<IFineTuneJobGrain>(GrainId.Create(FedOrleansNames.GpuJobGrainType, jobId))
             : grains.GetGrain<IFineTuneJobGrain>(jobId);
 
+    /// <summary>A fresh inference grain (one per request); <paramref name="gpu"/> selects the implementation placed on GPU silos only.</summary>
+    public static IInferenceGrain InferenceGrain(IGrainFactory grains, bool gpu)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        return gpu
+            ? grains.GetGrain<IInferenceGrain>(GrainId.Create(FedOrleansNames.GpuInferenceGrainType, key))
+            : grains.GetGrain<IInferenceGrain>(key);
+    }
+
     /// <summary>Splits a client key into its experiment id and client index.</summary>
     public static (string ExperimentId, int Index) ParseClient(string key)
     {

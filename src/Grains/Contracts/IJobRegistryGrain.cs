@@ -17,6 +17,10 @@ public interface IJobRegistryGrain : IGrainWithStringKey
     [Alias("FindAsync")]
     Task<IFineTuneJobGrain?> FindAsync(string jobId);
 
+    /// <summary>The silos that advertise a GPU right now.</summary>
+    [Alias("GpuSilosAsync")]
+    Task<IReadOnlyList<string>> GpuSilosAsync();
+
     [Alias("ListAsync")]
     Task<IReadOnlyList<string>> ListAsync();
 }

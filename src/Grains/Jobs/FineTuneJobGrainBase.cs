@@ -83,16 +83,16 @@ public abstract class FineTuneJobGrainBase(
             }
             throw new InvalidOperationException($"job id '{Id}' is already used ({state.State.Phase}, step {state.State.Step}); choose another id");
         }
+        spec = Resolved(spec);
         if (spec.Kind == JobKind.Gem && !File.Exists(Path.Combine(spec.Gem!.Base, "config.json")))
         {
-            throw new ArgumentException($"gem.base: no checkpoint (config.json) in '{spec.Gem.Base}' on silo {silo.SiloAddress}; give the folder of a pretrain job's checkpoint, as the silos see it");
+            throw new ArgumentException($"gem.base: no checkpoint (config.json) in '{spec.Gem.Base}' on silo {silo.SiloAddress}; give the folder of a pretrain job's checkpoint as the silos see it, or job:<id> for a job of this cluster");
         }
-        var jobsRoot = string.IsNullOrWhiteSpace(options.Value.JobsRoot) ? Path.Combine(datasets.Cache.Root, "jobs") : options.Value.JobsRoot;
         state.State = new JobState
         {
             SpecYaml = specYaml,
             Phase = ExperimentPhase.Running,
-            CheckpointFolder = Path.GetFullPath(Path.Combine(jobsRoot, Id)),
+            CheckpointFolder = Path.GetFullPath(Path.Combine(JobsRoot, Id)),
         };
         await state.WriteStateAsync();
         await this.RegisterOrUpdateReminder(FedOrleansNames.ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
@@ -294,7 +294,15 @@ public abstract class FineTuneJobGrainBase(
     private bool Reached(int step) =>
         state.State.Step >= step || state.State.Phase is not (ExperimentPhase.Running or ExperimentPhase.NotStarted);
 
-    private JobSpec? Spec() => _spec ??= state.State.SpecYaml.Length > 0 ? JobSpecParser.Parse(state.State.SpecYaml, source: $"job {Id}") : null;
+    private JobSpec? Spec() => _spec ??= state.State.SpecYaml.Length > 0 ? Resolved(JobSpecParser.Parse(state.State.SpecYaml, source: $"job {Id}")) : null;
+
+    private string JobsRoot => string.IsNullOrWhiteSpace(options.Value.JobsRoot) ? Path.Combine(datasets.Cache.Root, "jobs") : options.Value.JobsRoot;
+
+    /// <summary><c>gem.base: job:ID</c> names the checkpoint folder of job ID of this cluster.</summary>
+    private JobSpec Resolved(JobSpec spec) =>
+        spec.Gem is { Base: var b } gem && b.StartsWith("job:", StringComparison.Ordinal)
+            ? spec with { Gem = gem with { Base = Path.GetFullPath(Path.Combine(JobsRoot, b["job:".Length..])) } }
+            : spec;
 
     private JobStatus Status()
     {

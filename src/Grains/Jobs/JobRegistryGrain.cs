@@ -41,6 +41,9 @@ public sealed class JobRegistryGrain(
     public Task<IFineTuneJobGrain?> FindAsync(string jobId) =>
         Task.FromResult(state.State.Jobs.TryGetValue(jobId, out var gpu) ? GrainKeys.JobGrain(GrainFactory, jobId, gpu) : null);
 
+    public Task<IReadOnlyList<string>> GpuSilosAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(gpuSilos.Active().Select(s => s.ToString()).ToList());
+
     public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>(state.State.Jobs.Keys.Order(StringComparer.Ordinal).ToList());
 }
 

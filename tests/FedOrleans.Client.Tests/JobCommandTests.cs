@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace FedOrleans.Client.Tests;
+
+/// <summary>The console's cluster jobs end to end (embedded silo): pretrain, finetune gem on its checkpoint, embed, generate.</summary>
+public sealed class JobCommandTests
+{
+    private static string Root()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "FedOrleans.sln")))
+        {
+            dir = Path.GetDirectoryName(dir)!;
+        }
+        return dir;
+    }
+
+    [Fact]
+    public async Task Pretrain_then_gem_then_embed_and_generate_run_as_cluster_jobs_and_write_results()
+    {
+        var folder = Cli.TempFolder();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var pretrainId = $"t-pre-{suffix}";
+        var gemId = $"t-gem-{suffix}";
+
+        var pretrain = await Cli.RunAsync(folder, "pretrain", Path.Combine(Root(), "experiments", "pretrain-nano.yaml"), "--id", pretrainId,
+            "--set", "pretrain.steps=6", "--set", "checkpoint_every=3", "--set", "report_every=2", "--set", "pretrain.eval_every=3",
+            "--set", "pretrain.batch_size=2", "--set", "pretrain.sequence_length=16", "--set", "pretrain.validation_batches=1", "--set", "gpu=none");
+        Assert.True(pretrain.ExitCode == 0, pretrain.ToString());
+        Assert.Contains("step 6/6", pretrain.Output);
+        using var pretrainJob = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results", pretrainId, "job.json")));
+        Assert.Equal("Completed", pretrainJob.RootElement.GetProperty("phase").GetString());
+        Assert.True(pretrainJob.RootElement.GetProperty("lastMetric").GetDouble() > 1, "validation perplexity is reported");
+        var steps = File.ReadAllLines(Path.Combine(folder, "results", pretrainId, "steps.csv"));
+        Assert.Equal(["step", "2", "3", "4", "6"], steps.Select(l => l.Split(',')[0]));
+        Assert.True(new FileInfo(Path.Combine(folder, "results", pretrainId, "loss.png")).Length > 1000);
+
+        var gem = await Cli.RunAsync(folder, "finetune", "gem", Path.Combine(Root(), "experiments", "gem-nano.yaml"), "--id", gemId,
+            "--set", $"gem.base=job:{pretrainId}", "--set", "gem.iterations=4", "--set", "gem.ntp_iterations=2", "--set", "gem.batch_size=3",
+            "--set", "gem.text_tokens=12", "--set", "gem.max_length=30", "--set", "gem.corpus=[moby-dick]", "--set", "report_every=1", "--set", "gpu=none");
+        Assert.True(gem.ExitCode == 0, gem.ToString());
+        Assert.Contains("logit scale", gem.Output);
+        using var gemJob = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results", gemId, "job.json")));
+        var checkpoint = gemJob.RootElement.GetProperty("checkpoint").GetString()!;
+        Assert.True(File.Exists(Path.Combine(checkpoint, "model.safetensors")));
+
+        var vectors = Path.Combine(folder, "vectors.csv");
+        var embed = await Cli.RunAsync(folder, "embed", checkpoint, "--text", "Call me Ishmael.", "--text", "The whale surfaced.", "--text", "Taxes rose again.", "--out", vectors);
+        Assert.True(embed.ExitCode == 0, embed.ToString());
+        Assert.Contains("3 vectors of 64 (gem)", embed.Output);
+        Assert.Contains("cosine similarities:", embed.Output);
+        var rows = File.ReadAllLines(vectors);
+        Assert.Equal(3, rows.Length);
+        Assert.All(rows, r => Assert.Equal(64, r.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).Count(double.IsFinite)));
+
+        var generate = await Cli.RunAsync(folder, "generate", checkpoint, "--prompt", "Call me", "--max-tokens", "5");
+        Assert.True(generate.ExitCode == 0, generate.ToString());
+        Assert.Contains("Call me", generate.Output);
+
+        var wrongKind = await Cli.RunAsync(folder, "pretrain", Path.Combine(Root(), "experiments", "gem-nano.yaml"));
+        Assert.Equal(2, wrongKind.ExitCode);
+        Assert.Contains("fedorleans finetune gem", wrongKind.Output);
+        var noBase = await Cli.RunAsync(folder, "embed", Path.Combine(folder, "missing"), "--text", "x");
+        Assert.Equal(2, noBase.ExitCode);
+        Assert.Contains("missing", noBase.Output);
+
+        foreach (var id in new[] { pretrainId, gemId })
+        {
+            Directory.Delete(Path.Combine(Path.GetDirectoryName(checkpoint)!, id), recursive: true);
+        }
+    }
+}
