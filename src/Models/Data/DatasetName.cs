@@ -18,4 +18,7 @@ public enum DatasetName
 
     /// <summary>scikit-learn's two sample photos (MNIST-M test patches, so test and training backgrounds differ).</summary>
     PhotosSklearn,
+
+    /// <summary>Three labelled networks (polblogs, polbooks, football) from graph-tool's collection, for graph experiments (Graphs/GraphDatasets).</summary>
+    GraphTool,
 }

@@ -112,7 +112,7 @@ public static partial class SpecParser
         var dataset = top.Enum("dataset", DatasetName.Mnist, required: true);
         if (!DatasetCatalog.Get(dataset).IsTrainingSet)
         {
-            errors.Add(new SpecError("dataset", $"{YamlFields.EnumName(dataset)} is a photo collection used to build mnist-m, not a training set"));
+            errors.Add(new SpecError("dataset", $"{YamlFields.EnumName(dataset)} is a file collection (photos for mnist-m, or graph-tool networks for graph experiments), not an image training set"));
         }
         var trainer = top.Enum("trainer", TrainerKind.Supervised);
         var timeout = top.Double("round_timeout_s", 300, 0.001, 86_400, minExclusive: true);

@@ -159,6 +159,7 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
             {
                 Federated.StrategyKind.FedAvgGda => "fedavg-gda",
                 Federated.StrategyKind.FedProxGda => "fedprox-gda",
+                Federated.StrategyKind.LocalOnly => "local-only",
                 _ => strategy.ToString().ToLowerInvariant(),
             };
         }
