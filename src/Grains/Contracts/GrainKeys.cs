@@ -2,13 +2,17 @@ using System.Globalization;
 
 namespace FedOrleans.Contracts;
 
-/// <summary>The one place grain keys are made and read: experiment <c>quickstart</c>, client <c>quickstart/0007</c>.</summary>
+/// <summary>The one place grain keys are made and read: experiment <c>quickstart</c>, client <c>quickstart/0007</c>, trial <c>tune-t007</c>.</summary>
 public static class GrainKeys
 {
     public static string Experiment(string experimentId) => experimentId;
 
     public static string Client(string experimentId, int index) =>
         string.Create(CultureInfo.InvariantCulture, $"{experimentId}/{index:D4}");
+
+    /// <summary>The experiment of a study's trial: <c>tune-cora-t007</c>.</summary>
+    public static string Trial(string studyId, int number) =>
+        string.Create(CultureInfo.InvariantCulture, $"{studyId}-t{number:D3}");
 
     /// <summary>Splits a client key into its experiment id and client index.</summary>
     public static (string ExperimentId, int Index) ParseClient(string key)
