@@ -99,17 +99,41 @@ public static class TuneCommand
             var table = new Table().AddColumns("trial", "configuration", "phase", "val acc", "test acc", "best so far", "s");
             try
             {
-                await AnsiConsole.Live(table).StartAsync(async ctx =>
+                if (AnsiConsole.Profile.Capabilities.Interactive)
                 {
-                    Fill(table, status);
-                    ctx.Refresh();
-                    while (!status.IsFinished)
+                    await AnsiConsole.Live(table).StartAsync(async ctx =>
                     {
-                        status = await tuner.WaitForAsync(status.Finished + 1, PollTimeout).WaitAsync(stop);
                         Fill(table, status);
                         ctx.Refresh();
+                        while (!status.IsFinished)
+                        {
+                            status = await tuner.WaitForAsync(status.Finished + 1, PollTimeout).WaitAsync(stop);
+                            Fill(table, status);
+                            ctx.Refresh();
+                        }
+                    });
+                }
+                else
+                {
+                    // Logs and pipes: one line per finished trial, then the table once.
+                    int printed = 0;
+                    while (true)
+                    {
+                        foreach (var t in status.Trials.Where(t => t.Phase != ExperimentPhase.Running && t.FinishOrder > printed).OrderBy(t => t.FinishOrder))
+                        {
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                                $"trial {t.Number} {t.Phase}: validation {Num(t.ValidationAccuracy)}, test {Num(t.TestAccuracy)}, best so far {Num(t.BestSoFar)} ({status.Finished}/{status.Budget}) {string.Join(" ", t.Overrides)}"));
+                            printed = t.FinishOrder;
+                        }
+                        if (status.IsFinished)
+                        {
+                            break;
+                        }
+                        status = await tuner.WaitForAsync(status.Finished + 1, PollTimeout).WaitAsync(stop);
                     }
-                });
+                    Fill(table, status);
+                    AnsiConsole.Write(table);
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
