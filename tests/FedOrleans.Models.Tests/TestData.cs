@@ -43,6 +43,24 @@ public static class TestData
         }
     }
 
+    /// <summary>Fetches graph-tool's collection into the cache on first use and loads one of its graphs (or Cora, or karate).</summary>
+    public static async Task<Graphs.Graph> LoadGraphAsync(Graphs.GraphDataSpec spec)
+    {
+        if (spec.Name is Graphs.GraphDatasetName.Polblogs or Graphs.GraphDatasetName.Polbooks or Graphs.GraphDatasetName.Football)
+        {
+            await Gate.WaitAsync();
+            try
+            {
+                await new DatasetFetcher(Cache).EnsureAsync(DatasetName.GraphTool);
+            }
+            finally
+            {
+                Gate.Release();
+            }
+        }
+        return Graphs.GraphDatasets.Load(spec, Cache);
+    }
+
     /// <summary>Copies a cached file of a dataset into a fresh temporary folder, for breaking it.</summary>
     public static async Task<string> CopyAsync(DatasetName name, int fileIndex)
     {

@@ -10,6 +10,7 @@ public static class CliApp
         var root = new RootCommand("FedOrleans: federated-learning simulation on Microsoft Orleans")
         {
             RunCommand.Create(stop),
+            TuneCommand.Create(stop),
             DataCommands.Create(stop),
             LmCommands.Create(stop),
         };

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Data.Partitioning;
+using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Specs;
 using Spectre.Console;
 
@@ -131,6 +132,10 @@ public static class DataCommands
             ConsoleOutput.SpecErrors(specFile.Name, errors);
             return ExitCodes.BadInput;
         }
+        if (spec.GraphExperiment is { } graphExperiment)
+        {
+            return await GraphPartitionAsync(spec, graphExperiment, output, show, cache, ct);
+        }
         DatasetName[] needed = spec.Adaptation is { } adaptation ? [spec.Dataset, adaptation.Target] : [spec.Dataset];
         if (!await FetchWithProgressAsync(new DatasetFetcher(cache), needed, false, ct))
         {
@@ -171,6 +176,53 @@ public static class DataCommands
         var sourceLabels = DatasetLoader.LoadTrainLabels(spec.Dataset, cache);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"clients {layout.Clients}, samples per client min {sizes.Min()} / median {sizes.Order().ElementAt(sizes.Length / 2)} / max {sizes.Max()}, label skew of the source clients (mean TV distance) {layout.Source.LabelSkew(sourceLabels, numClasses):F3}, unlabelled {rows.Count(r => r[3] == "1")}"));
+        if (output is not null)
+        {
+            Directory.CreateDirectory(output.FullName);
+            var path = Path.Combine(output.FullName, "clients.csv");
+            await File.WriteAllTextAsync(path, csv, ct);
+            AnsiConsole.MarkupLine($"wrote {Markup.Escape(path)}");
+        }
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>A graph experiment's federation: per client owned and visible nodes, edges, train/validation/test nodes and classes.</summary>
+    private static async Task<int> GraphPartitionAsync(ExperimentSpec spec, GraphExperimentSpec graph, DirectoryInfo? output, int show, DataCache cache, CancellationToken ct)
+    {
+        if (graph.Data.Name is not (GraphDatasetName.Cora or GraphDatasetName.Karate)
+            && !await FetchWithProgressAsync(new DatasetFetcher(cache), [DatasetName.GraphTool], false, ct))
+        {
+            return ExitCodes.DataUnavailable;
+        }
+        GraphFederation federation;
+        try
+        {
+            federation = GraphSimulation.Federate(graph, GraphDatasets.Load(graph.Data, cache));
+        }
+        catch (DataFormatException e)
+        {
+            ConsoleOutput.Error(e.Message);
+            return ExitCodes.DataUnavailable;
+        }
+        catch (PartitionException e)
+        {
+            ConsoleOutput.Error($"federation: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        var csv = federation.StatisticsCsv();
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var table = new Table().Title($"{spec.Name}: {graph.Federation.Kind} split of {federation.Graph.Name} over {federation.Shards.Count} clients");
+        foreach (var column in lines[0].Split(','))
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+        foreach (var line in lines.Skip(1).Take(show))
+        {
+            table.AddRow(line.Split(',').Select(v => v == "0" ? "[grey]0[/]" : v).ToArray());
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"{federation.Graph.NodeCount} nodes, {federation.Graph.EdgeCount} edges, {federation.CutEdges} cut by the split{(graph.Federation.CrossClientEdges ? " (kept as cross-client edges)" : " (dropped)")}"));
         if (output is not null)
         {
             Directory.CreateDirectory(output.FullName);

@@ -6,6 +6,7 @@ using FedOrleans.Client.Results;
 using FedOrleans.Contracts;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Data.Partitioning;
+using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Specs;
 using Spectre.Console;
 
@@ -95,7 +96,9 @@ public static partial class RunCommand
         var cache = request.DataRoot is null ? DataCache.Default : new DataCache(request.DataRoot);
 
         // The console needs the labels for clients.csv; an embedded silo shares this cache.
-        var needed = plan.SelectMany(p => p.Spec.Adaptation is { } a ? new[] { p.Spec.Dataset, a.Target } : [p.Spec.Dataset]).Distinct().ToList();
+        var needed = plan.SelectMany(p => p.Spec.Adaptation is { } a ? new[] { p.Spec.Dataset, a.Target }
+            : p.Spec.Graph is { } g ? (g.Data.Name is GraphDatasetName.Cora or GraphDatasetName.Karate ? [] : [DatasetName.GraphTool])
+            : [p.Spec.Dataset]).Distinct().ToList();
         if (!await DataCommands.FetchWithProgressAsync(new DatasetFetcher(cache), needed, force: false, stop))
         {
             return ExitCodes.DataUnavailable;
@@ -105,7 +108,9 @@ public static partial class RunCommand
         {
             foreach (var p in plan)
             {
-                layouts[p] = DataCommands.Layout(p.Spec, cache).Csv;
+                layouts[p] = p.Spec.GraphExperiment is { } graph
+                    ? GraphSimulation.Federate(graph, GraphDatasets.Load(graph.Data, cache)).StatisticsCsv()
+                    : DataCommands.Layout(p.Spec, cache).Csv;
             }
         }
         catch (DataFormatException e)
@@ -217,7 +222,7 @@ public static partial class RunCommand
     {
         var spec = run.Spec;
         var wall = Stopwatch.StartNew();
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(run.Id)}[/] on the {Markup.Escape(connection.Description)}: {spec.Rounds} rounds, {spec.TotalClients} clients, {Markup.Escape(spec.Model.ToString())} on {spec.Dataset}{(spec.Adaptation is { } a ? " -> " + a.Target : "")}");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(run.Id)}[/] on the {Markup.Escape(connection.Description)}: {spec.Rounds} rounds, {spec.TotalClients} clients, {Markup.Escape(spec.Graph is { } g ? $"{g.Model.Kind} on {g.Data.Name}, {g.Partition} split" : $"{spec.Model} on {spec.Dataset}")}{(spec.Adaptation is { } a ? " -> " + a.Target : "")}");
         int printed = -1;
         ExperimentReport report;
         try

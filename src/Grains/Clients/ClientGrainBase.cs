@@ -6,6 +6,7 @@ using FedOrleans.Grains.Telemetry;
 using FedOrleans.Grains.Training;
 using FedOrleans.Models.Federated;
 using FedOrleans.Models.Specs;
+using FedOrleans.Models.Training;
 using Orleans.Runtime;
 
 namespace FedOrleans.Grains.Clients;
@@ -76,9 +77,6 @@ public abstract class ClientGrainBase(
         var federation = await GetFederationAsync();
         _totalRounds = federation.Spec.Rounds;
         var privateState = state.State.PrivateState.Length > 0 ? ModelWeights.FromBytes(state.State.PrivateState).Values : null;
-        var shard = federation.Shard(_index, privateState);
-        _shardSize = shard.Count;
-        _unlabelled = shard.Unlabelled;
         var instructions = request.ToInstructions();
         if (federation.Spec.Faults.ShouldFail(new ClientId(_index), instructions.Seed))
         {
@@ -86,7 +84,21 @@ public abstract class ClientGrainBase(
         }
         var global = ModelWeights.FromBytes(request.GlobalWeights);
         var stopwatch = Stopwatch.StartNew();
-        var outcome = await gate.RunAsync(() => federation.Trainer.Fit(global, instructions, shard, cancellationToken), cancellationToken);
+        FitOutcome outcome;
+        if (federation.Graph is { } graph)
+        {
+            // Graph experiments: the shard is this client's subgraph; θ (and φ_c) stay in the private state.
+            var graphShard = graph.Shards[_index];
+            _shardSize = graphShard.OwnedCount;
+            outcome = await gate.RunAsync(() => federation.GraphTrainer!.Fit(global, instructions, graphShard, privateState, cancellationToken), cancellationToken);
+        }
+        else
+        {
+            var shard = federation.Shard(_index, privateState);
+            _shardSize = shard.Count;
+            _unlabelled = shard.Unlabelled;
+            outcome = await gate.RunAsync(() => federation.Trainer.Fit(global, instructions, shard, cancellationToken), cancellationToken);
+        }
         _fits++;
         _lastRound = request.Round;
         if (outcome.PrivateState is not null)
@@ -101,8 +113,30 @@ public abstract class ClientGrainBase(
             outcome.NumSamples, outcome.TrainLoss, stopwatch.Elapsed.TotalSeconds);
     }
 
+    public async Task<ClientEvaluation> EvaluateAsync(byte[] globalWeights, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var federation = await GetFederationAsync();
+            var graph = federation.Graph ?? throw new InvalidOperationException($"experiment '{_experimentId}' is not a graph experiment; its server evaluates the global model");
+            var privateState = state.State.PrivateState.Length > 0 ? ModelWeights.FromBytes(state.State.PrivateState).Values : null;
+            var global = ModelWeights.FromBytes(globalWeights);
+            var settings = federation.Spec.Train;
+            var e = await gate.RunAsync(() => federation.GraphTrainer!.Evaluate(global, graph.Shards[_index], privateState, settings, cancellationToken), cancellationToken);
+            return new ClientEvaluation(e.ValidationCorrect, e.ValidationCount, e.TestCorrect, e.TestCount, e.TestLossSum);
+        }
+        catch (Exception e) when (WireErrors.IsModelError(e))
+        {
+            throw WireErrors.ForWire(e);
+        }
+    }
+
     public async Task<ClientInfo> GetInfoAsync()
     {
+        if (_shardSize < 0 && (await GetFederationAsync()).Graph is { } graph)
+        {
+            _shardSize = graph.Shards[_index].OwnedCount;
+        }
         if (_shardSize < 0)
         {
             var shard = (await GetFederationAsync()).Shard(_index);

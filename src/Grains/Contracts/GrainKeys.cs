@@ -3,7 +3,7 @@ using Orleans.Runtime;
 
 namespace FedOrleans.Contracts;
 
-/// <summary>The one place grain keys are made and read: experiment <c>quickstart</c>, client <c>quickstart/0007</c>.</summary>
+/// <summary>The one place grain keys are made and read: experiment <c>quickstart</c>, client <c>quickstart/0007</c>, trial <c>tune-t007</c>.</summary>
 public static class GrainKeys
 {
     public static string Experiment(string experimentId) => experimentId;
@@ -31,6 +31,10 @@ public static class GrainKeys
             ? grains.GetGrain<IInferenceGrain>(GrainId.Create(FedOrleansNames.GpuInferenceGrainType, key))
             : grains.GetGrain<IInferenceGrain>(key);
     }
+
+    /// <summary>The experiment of a study's trial: <c>tune-cora-t007</c>.</summary>
+    public static string Trial(string studyId, int number) =>
+        string.Create(CultureInfo.InvariantCulture, $"{studyId}-t{number:D3}");
 
     /// <summary>Splits a client key into its experiment id and client index.</summary>
     public static (string ExperimentId, int Index) ParseClient(string key)

@@ -14,6 +14,10 @@ public interface IClientGrain : IGrainWithStringKey
     [Alias("FitAsync")]
     Task<FitResult> FitAsync(FitRequest request, CancellationToken cancellationToken);
 
+    /// <summary>Graph experiments: evaluates the client's model given the global weights on its own validation and test nodes.</summary>
+    [Alias("EvaluateAsync")]
+    Task<ClientEvaluation> EvaluateAsync(byte[] globalWeights, CancellationToken cancellationToken);
+
     [Alias("GetInfoAsync"), AlwaysInterleave]
     Task<ClientInfo> GetInfoAsync();
 }

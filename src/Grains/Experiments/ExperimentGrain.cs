@@ -94,7 +94,9 @@ public sealed class ExperimentGrain(
             throw WireErrors.ForWire(e);
         }
         var initial = await gate.RunAsync(
-            () => new ModelWeights(ModelFactory.InitialWeights(spec.Model, federation.Shape, SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose))),
+            () => federation.Graph is { } graph
+                ? federation.GraphTrainer!.InitialGlobal(graph.Graph.FeatureCount, graph.Graph.NumClasses, SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose))
+                : new ModelWeights(ModelFactory.InitialWeights(spec.Model, federation.Shape, SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose))),
             CancellationToken.None);
         var strategy = StrategyFactory.Create(spec);
         var strategyState = strategy.Initialize(initial, spec);
@@ -288,9 +290,14 @@ public sealed class ExperimentGrain(
             .ToList();
         var outcome = strategy.AggregateFit(round, current, updates, failures);
         var evaluation = new EvaluationResult(double.NaN, double.NaN, 0);
+        double validationAccuracy = double.NaN;
         bool evaluate = outcome.Accepted && spec.Trainer != TrainerKind.NoOp
             && (round.Round % spec.EvaluateEvery == 0 || round.Round == spec.Rounds);
-        if (evaluate)
+        if (evaluate && federation.Graph is not null)
+        {
+            (evaluation, validationAccuracy) = await EvaluateGraphClientsAsync(spec, outcome.State.Global, ct);
+        }
+        else if (evaluate)
         {
             var weights = outcome.State.Global;
             evaluation = await gate.RunAsync(() => ModelEvaluator.Evaluate(spec.Model, federation.Shape, weights, federation.Test, ct, limit: spec.EvaluateSamples), ct);
@@ -302,12 +309,29 @@ public sealed class ExperimentGrain(
             round.Round, assignments.Count, updates.Count, failures.Count, outcome.Accepted,
             outcome.Accepted ? "ok" : $"aborted: {outcome.Reason}",
             evaluation.Accuracy, evaluation.Loss, trainLoss, stopwatch.Elapsed.TotalSeconds, outcome.AggregatedSamples,
-            failures.OrderBy(f => f.Client).Take(20).Select(f => new ClientFailureWire(f.Client.Index, f.Reason)).ToList());
+            failures.OrderBy(f => f.Client).Take(20).Select(f => new ClientFailureWire(f.Client.Index, f.Reason)).ToList(),
+            validationAccuracy);
         if (!outcome.Accepted)
         {
             logger.LogWarning("{ExperimentId} round {Round} aborted: {Reason}", Id, round.Round, outcome.Reason);
         }
         return (summary, outcome.State);
+    }
+
+    /// <summary>
+    /// Graph experiments: every client evaluates its own model (the global one, or its personalised one under
+    /// ASFGNN and local-only) on its own test nodes; accuracy is over all clients' test nodes together.
+    /// </summary>
+    private async Task<(EvaluationResult Test, double ValidationAccuracy)> EvaluateGraphClientsAsync(ExperimentSpec spec, ModelWeights global, CancellationToken ct)
+    {
+        var bytes = global.ToBytes();
+        var parts = await Task.WhenAll(Enumerable.Range(0, spec.TotalClients).Select(i =>
+            GrainFactory.GetGrain<IClientGrain>(GrainKeys.Client(Id, i)).EvaluateAsync(bytes, ct)));
+        int correct = parts.Sum(p => p.TestCorrect), count = parts.Sum(p => p.TestCount);
+        int validationCount = parts.Sum(p => p.ValidationCount);
+        double validation = validationCount == 0 ? double.NaN : (double)parts.Sum(p => p.ValidationCorrect) / validationCount;
+        return (count == 0 ? new EvaluationResult(double.NaN, double.NaN, 0)
+            : new EvaluationResult((double)correct / count, parts.Sum(p => p.TestLossSum) / count, count), validation);
     }
 
     private async Task<(ClientId Client, FitResult? Fit, string? Error)> FitClientAsync(

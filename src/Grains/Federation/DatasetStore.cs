@@ -1,5 +1,6 @@
 using FedOrleans.Grains.Training;
 using FedOrleans.Models.Data;
+using FedOrleans.Models.Graphs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,23 @@ public sealed class DatasetStore(IOptions<TrainingOptions> options, ILogger<Data
 
     public DataCache Cache { get; } = new(string.IsNullOrWhiteSpace(options.Value.DataRoot) ? DataCache.DefaultRoot() : options.Value.DataRoot);
 
+    private readonly AsyncCache<GraphDataSpec, Graph> _graphs = new();
+
     public Task<DatasetSplits> GetAsync(DatasetName name) => _loaded.GetAsync(name, LoadAsync);
+
+    /// <summary>A graph with its features and split, loaded once per silo (graph-tool's collection fetched first when missing).</summary>
+    public Task<Graph> GetGraphAsync(GraphDataSpec spec) => _graphs.GetAsync(spec, LoadGraphAsync);
+
+    private async Task<Graph> LoadGraphAsync(GraphDataSpec spec)
+    {
+        if (spec.Name is not (GraphDatasetName.Cora or GraphDatasetName.Karate))
+        {
+            await new DatasetFetcher(Cache).EnsureAsync(DatasetName.GraphTool);
+        }
+        var graph = await Task.Run(() => GraphDatasets.Load(spec, Cache));
+        logger.LogInformation("Loaded graph {Graph}: {Nodes} nodes, {Edges} edges, {Features} features, {Classes} classes", graph.Name, graph.NodeCount, graph.EdgeCount, graph.FeatureCount, graph.NumClasses);
+        return graph;
+    }
 
     private async Task<DatasetSplits> LoadAsync(DatasetName name)
     {

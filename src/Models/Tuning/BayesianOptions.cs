@@ -1,0 +1,16 @@
+namespace FedOrleans.Models.Tuning;
+
+/// <summary>
+/// Bayesian optimisation settings: <see cref="InitialRandom"/> random configurations before the surrogate is used;
+/// ARD or one shared length-scale; marginal-likelihood restarts; <see cref="Candidates"/> random candidates for
+/// expected improvement, the best <see cref="Refined"/> of which are refined by <see cref="RefineSteps"/> steps of a
+/// shrinking random local search; exploration margin <see cref="Xi"/> (on standardised outputs).
+/// </summary>
+public sealed record BayesianOptions(
+    int InitialRandom = 5,
+    bool Ard = true,
+    int Restarts = 3,
+    int Candidates = 2000,
+    int Refined = 5,
+    int RefineSteps = 50,
+    double Xi = 0.01);
