@@ -1,8 +1,12 @@
 namespace FedOrleans.Models.Adapters;
 
 /// <summary>LoRA of rank <see cref="Rank"/> with scaling <c>Alpha / Rank</c>.</summary>
-public sealed record LoraSettings(int Rank, double Alpha)
+public sealed record LoraSettings(int Rank, double Alpha) : IAdapterSettings
 {
+    public LinearAdapter Create(int inFeatures, int outFeatures, ulong seed) => new LoraAdapter(inFeatures, outFeatures, this, seed);
+
+    public string Describe() => $"LoRA r={Rank}";
+
     public void Validate()
     {
         if (Rank < 1)

@@ -10,8 +10,12 @@ public sealed record MixLoraSettings(
     int Rank,
     double Alpha,
     GateKind Gate = GateKind.Switch,
-    double BalanceLossWeight = 0.01)
+    double BalanceLossWeight = 0.01) : IAdapterSettings
 {
+    public LinearAdapter Create(int inFeatures, int outFeatures, ulong seed) => new MixLoraAdapter(inFeatures, outFeatures, this, seed);
+
+    public string Describe() => $"MixLoRA ({Experts}) {Gate} top-{EffectiveActive} r={Rank}";
+
     public void Validate()
     {
         if (Experts < 1 || Rank < 1)

@@ -16,8 +16,13 @@ public sealed record SmoreSettings(
     AdapterActivation ExpertActivation = AdapterActivation.Tanh,
     AdapterActivation GateActivation = AdapterActivation.Relu,
     SmoreInit Init = SmoreInit.WFinalZero,
-    double BalanceLossWeight = 0.01)
+    double BalanceLossWeight = 0.01) : IAdapterSettings
 {
+    public LinearAdapter Create(int inFeatures, int outFeatures, ulong seed) => new SmoreAdapter(inFeatures, outFeatures, this, seed);
+
+    public string Describe() =>
+        $"S'MoRE ({string.Join('-', Experts)}) {Gate} f={string.Join(',', FanOuts.Select((_, l) => EffectiveFanOut(l)))} r={string.Join(',', Ranks)}";
+
     /// <summary>The number of S'MoRE layers L.</summary>
     public int Layers => Experts.Count;
 
