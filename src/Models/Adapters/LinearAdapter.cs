@@ -24,6 +24,9 @@ public abstract class LinearAdapter : nn.Module<Tensor, Tensor>
     /// <summary>Shared per-model state (token mask, auxiliary losses); null: no mask, losses dropped.</summary>
     public AdapterContext? Context { get; set; }
 
+    /// <summary>Where a noisy gate draws its training noise from (one generator per fit); null: torch's default generator.</summary>
+    public Generator? NoiseGenerator { get; set; }
+
     /// <summary>The number of trainable parameters (every parameter of the adapter).</summary>
     public long ParameterCount() => parameters().Sum(p => p.numel());
 }

@@ -45,9 +45,6 @@ public sealed class MixLoraAdapter : LinearAdapter
 
     public MixLoraSettings Settings { get; }
 
-    /// <summary>Where the noisy gate draws its training noise from; null: torch's default generator.</summary>
-    public Generator? NoiseGenerator { get; set; }
-
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();

@@ -78,6 +78,15 @@ public sealed class ModelAdapters : IDisposable
     /// <summary>The exact number of trainable adapter parameters.</summary>
     public long TrainableParameterCount() => Parameters().Sum(p => p.numel());
 
+    /// <summary>Makes every adapter draw its gate noise from <paramref name="generator"/> (owned by the caller).</summary>
+    public void UseNoiseGenerator(Generator? generator)
+    {
+        foreach (var a in _attached)
+        {
+            a.Adapter.NoiseGenerator = generator;
+        }
+    }
+
     public void Train()
     {
         foreach (var a in _attached)

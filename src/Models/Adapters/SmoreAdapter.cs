@@ -64,12 +64,9 @@ public sealed class SmoreAdapter : LinearAdapter
 
     public SmoreSettings Settings { get; }
 
-    /// <summary>Where the noisy gate draws its training noise from (set one per fit); null: torch's default generator.</summary>
-    public Generator? NoiseGenerator { get; set; }
-
     /// <summary>
     /// Replaces the noisy gate's training noise: given the layer and the logits' shape, the standard-normal draws
-    /// to use (for checking against a reference that stored its draws). Null: draw from <see cref="NoiseGenerator"/>.
+    /// to use (for checking against a reference that stored its draws). Null: draw from <see cref="LinearAdapter.NoiseGenerator"/>.
     /// </summary>
     public Func<int, long[], Tensor>? NoiseOverride { get; set; }
 

