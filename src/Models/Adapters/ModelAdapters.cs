@@ -1,3 +1,4 @@
+using FedOrleans.Models.Federated;
 using FedOrleans.Models.Llm;
 using FedOrleans.Models.Llm.Safetensors;
 using TorchSharp;
@@ -120,6 +121,40 @@ public sealed class ModelAdapters : IDisposable
         finally
         {
             Context.TokenMask = null;
+        }
+    }
+
+    /// <summary>
+    /// The adapter layout: every checkpoint name with its shape, in <see cref="NamedParameters"/> order (two sets of
+    /// adapters can exchange <see cref="ExportWeights"/> exactly when their layouts are equal).
+    /// </summary>
+    public string Layout() => string.Join(";", NamedParameters().Select(p => $"{p.Name}[{string.Join(',', p.Parameter.shape)}]"));
+
+    /// <summary>Every adapter parameter flattened into one float32 vector, in <see cref="NamedParameters"/> order.</summary>
+    public ModelWeights ExportWeights()
+    {
+        using var scope = NewDisposeScope();
+        var flat = cat(NamedParameters().Select(p => p.Parameter.detach().flatten()).ToList(), 0).cpu();
+        return new ModelWeights(flat.data<float>().ToArray());
+    }
+
+    /// <summary>Copies a vector written by <see cref="ExportWeights"/> (of the same layout) into the adapters.</summary>
+    public void ImportWeights(ModelWeights weights)
+    {
+        var named = NamedParameters();
+        long expected = named.Sum(p => p.Parameter.numel());
+        if (weights.Length != expected)
+        {
+            throw new ArgumentException($"{weights.Length} adapter weights given; these adapters have {expected}");
+        }
+        using var noGrad = no_grad();
+        int offset = 0;
+        foreach (var (_, parameter) in named)
+        {
+            int count = (int)parameter.numel();
+            using var values = tensor(weights.Values.AsSpan(offset, count).ToArray(), parameter.shape);
+            parameter.copy_(values);
+            offset += count;
         }
     }
 
