@@ -1,6 +1,7 @@
 using FedOrleans.Models.Llm;
 using FedOrleans.Models.Llm.Gem;
 using FedOrleans.Models.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Tests;
@@ -184,6 +185,50 @@ public sealed class GemTests
     }
 
     [Fact]
+    public void Resuming_a_gem_checkpoint_continues_exactly_like_an_uninterrupted_run()
+    {
+        TorchRuntime.EnsureThreadConfigured();
+        using var scope = NewDisposeScope();
+        var random = new Random(6);
+        var texts = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, 9).Select(_ => random.Next(Vocab)).ToArray()).ToList();
+        var settings = new GemSettings(NtpIterations: 2, TotalIterations: 5, PlainProbability: 0.5, ContrastiveLearningRate: 1e-3);
+        var folder = Directory.CreateTempSubdirectory("fedorleans-gem-").FullName;
+
+        using var straight = NanoModel(out var specials, 1);
+        double straightScale;
+        using (var trainer = new GemTrainer(straight, specials, settings, seed: 8))
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                trainer.Step(texts);
+            }
+            straightScale = trainer.LogitScale;
+        }
+        using (var first = NanoModel(out _, 1))
+        {
+            using var trainer = new GemTrainer(first, specials, settings, seed: 8);
+            for (int i = 0; i < 3; i++)
+            {
+                trainer.Step(texts);
+            }
+            trainer.SaveCheckpoint(folder);
+        }
+        using var resumed = new LlamaForCausalLM(LlamaConfig.Load(folder));
+        using (var trainer = new GemTrainer(resumed, specials, settings, seed: 8))
+        {
+            trainer.Resume(folder);
+            Assert.Equal(3, trainer.Iteration);
+            trainer.Step(texts);
+            trainer.Step(texts);
+            Assert.Equal(straightScale, trainer.LogitScale);
+        }
+        foreach (var ((name, a), (_, b)) in straight.named_parameters().Zip(resumed.named_parameters()))
+        {
+            Assert.True(a.allclose(b, rtol: 0, atol: 0), name);
+        }
+    }
+
+    [Fact]
     public void Embedding_is_the_mean_of_the_appended_special_tokens_last_layer_states()
     {
         TorchRuntime.EnsureThreadConfigured();
@@ -205,6 +250,30 @@ public sealed class GemTests
         var one = GemEmbedder.Embed(model, single, [texts[1]]);
         var causal = model.HiddenStates(tensor(texts[1].Append(specials[0]).Select(v => (long)v).ToArray(), [1, 8]));
         Assert.True(MaxDiff(causal[0, 7].data<float>().ToArray(), one[0]) < 1e-5);
+    }
+
+    [Fact]
+    public void Boolean_and_additive_masks_of_every_accepted_shape_give_the_same_states()
+    {
+        TorchRuntime.EnsureThreadConfigured();
+        using var scope = NewDisposeScope();
+        using var model = NanoModel(out var specials, 1);
+        using var noGrad = no_grad();
+        var ids = tensor(new long[] { 3, 4, 5, 512, 7, 8, 9, 10, 11, 512, 12, 13 }, [2, 6]);
+        var allowed = GemMask.Allowed(2, 1, 3);
+        var square = tensor(allowed.Cast<bool>().ToArray(), [6, 6]);
+        var reference = model.HiddenStates(ids, square);
+        using var blocked = (-1e9).ToScalar();
+        var additive = zeros(6, 6).masked_fill(square.logical_not(), blocked);
+        foreach (var mask in new[] { square.unsqueeze(0).expand(2, 6, 6), square.unsqueeze(0).unsqueeze(0), additive, additive.unsqueeze(0).unsqueeze(0).expand(2, 1, 6, 6) })
+        {
+            Assert.True(model.HiddenStates(ids, mask).allclose(reference, rtol: 0, atol: 1e-6), $"mask [{string.Join(", ", mask.shape)}] {mask.dtype}");
+        }
+        Assert.False(model.HiddenStates(ids).allclose(reference, rtol: 0, atol: 1e-3), "the GEM mask must differ from the causal one");
+        var error = Assert.Throws<ArgumentException>(() => model.HiddenStates(ids, ones(2, 4, 6, 6, ScalarType.Bool)));
+        Assert.Contains("one mask for all heads", error.Message);
+        error = Assert.Throws<ArgumentException>(() => model.HiddenStates(ids, ones(5, 5, ScalarType.Bool)));
+        Assert.Contains("T = 6", error.Message);
     }
 
     private static LlamaForCausalLM NanoModel(out int[] specials, int k)

@@ -13,7 +13,7 @@ public sealed class Gpt2TokenizerTests
         // GPT-2's published ids: "Hello" 15496, " world" 995.
         Assert.Equal(new[] { 15496, 995 }, tokenizer.Encode("Hello world"));
         var ids = tokenizer.Encode("Call me Ishmael.<|gem_0|><|gem_1|><|endoftext|>");
-        Assert.Equal(new[] { 50257, 50258, Gpt2Tokenizer.EndOfTextId }, ids[^3..]);
+        Assert.Equal(new[] { 50257, 50258, Gpt2Tokenizer.EndOfText }, ids[^3..]);
         Assert.Equal("Call me Ishmael.<|gem_0|><|gem_1|><|endoftext|>", tokenizer.Decode(ids));
         Assert.Throws<ArgumentException>(() => Gpt2Tokenizer.Create("<|x|>", "<|x|>"));
     }

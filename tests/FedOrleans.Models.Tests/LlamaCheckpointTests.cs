@@ -8,7 +8,16 @@ namespace FedOrleans.Models.Tests;
 
 public sealed class LlamaCheckpointTests
 {
-    private static string Fixture => SharedFiles.Path("data/hf/tiny-llama");
+    /// <summary>A freshly saved Nano checkpoint (the shape of the transformers fixture), to break in tests.</summary>
+    private static string SavedNano()
+    {
+        TorchRuntime.EnsureThreadConfigured();
+        using var model = new LlamaForCausalLM(LlamaConfig.FromPreset(LlamaPreset.Nano));
+        model.Initialize(seed: 11);
+        var folder = Directory.CreateTempSubdirectory("fedorleans-llama-").FullName;
+        LlamaCheckpoint.Save(model, folder);
+        return folder;
+    }
 
     [Theory]
     [InlineData(false, null)]
@@ -66,10 +75,9 @@ public sealed class LlamaCheckpointTests
     [Fact]
     public void A_truncated_safetensors_file_gives_an_error_naming_the_file_and_the_problem()
     {
-        var folder = Directory.CreateTempSubdirectory("fedorleans-llama-").FullName;
-        File.Copy(Path.Combine(Fixture, "config.json"), Path.Combine(folder, "config.json"));
-        var bytes = File.ReadAllBytes(Path.Combine(Fixture, "model.safetensors"));
+        var folder = SavedNano();
         var path = Path.Combine(folder, "model.safetensors");
+        var bytes = File.ReadAllBytes(path);
 
         File.WriteAllBytes(path, bytes[..(bytes.Length - 1000)]);
         var error = Assert.Throws<CheckpointException>(() => LlamaCheckpoint.Load(folder));
@@ -91,9 +99,9 @@ public sealed class LlamaCheckpointTests
     [Fact]
     public void A_corrupt_header_or_a_mismatched_config_gives_a_clear_error()
     {
-        var folder = Directory.CreateTempSubdirectory("fedorleans-llama-").FullName;
-        var bytes = File.ReadAllBytes(Path.Combine(Fixture, "model.safetensors"));
+        var folder = SavedNano();
         var path = Path.Combine(folder, "model.safetensors");
+        var bytes = File.ReadAllBytes(path);
         var broken = (byte[])bytes.Clone();
         broken[8] = (byte)'#';
         File.WriteAllBytes(path, broken);
@@ -101,7 +109,7 @@ public sealed class LlamaCheckpointTests
         Assert.Contains("not valid JSON", error.Message);
 
         File.WriteAllBytes(path, bytes);
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixture, "config.json")))!.AsObject();
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!.AsObject();
         config["intermediate_size"] = 100;
         File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString());
         error = Assert.Throws<CheckpointException>(() => LlamaCheckpoint.Load(folder));
@@ -112,9 +120,13 @@ public sealed class LlamaCheckpointTests
     [Fact]
     public void Config_reads_top_level_rope_theta_and_names_bad_fields()
     {
-        var folder = Directory.CreateTempSubdirectory("fedorleans-llama-").FullName;
+        var folder = SavedNano();
         var path = Path.Combine(folder, "config.json");
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixture, "config.json")))!.AsObject();
+        var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        config.Remove("rope_theta");
+        File.WriteAllText(path, config.ToJsonString());
+        Assert.Equal(10000.0, LlamaConfig.Load(path).RopeTheta);
+
         config.Remove("rope_parameters");
         config["rope_theta"] = 500000.0;
         File.WriteAllText(path, config.ToJsonString());
@@ -155,6 +167,40 @@ public sealed class LlamaCheckpointTests
             File.WriteAllText(path, config.ToJson());
             Assert.Equal(config, LlamaConfig.Load(path));
         }
+    }
+
+    [Theory]
+    [InlineData(LlamaPreset.Llama32_1B, 1_235_814_400L)]
+    [InlineData(LlamaPreset.Llama32_3B, 3_212_749_824L)]
+    [InlineData(LlamaPreset.Llama3_8B, 8_030_261_248L)]
+    public void Real_llama_presets_have_the_published_parameter_counts(LlamaPreset preset, long expected)
+    {
+        Assert.Equal(expected, LlamaConfig.FromPreset(preset).ParameterCount);
+    }
+
+    [Theory]
+    [InlineData(LlamaPreset.Nano, false)]
+    [InlineData(LlamaPreset.Micro, true)]
+    [InlineData(LlamaPreset.Small, false)]
+    public void Module_parameter_count_equals_the_configs(LlamaPreset preset, bool tied)
+    {
+        var config = LlamaConfig.FromPreset(preset) with { TieWordEmbeddings = tied };
+        using var model = new LlamaForCausalLM(config);
+        Assert.Equal(config.ParameterCount, model.parameters().Sum(p => p.numel()));
+    }
+
+    [Fact]
+    public void Llama3_rope_scaling_keeps_high_frequencies_and_divides_low_ones_by_the_factor()
+    {
+        var scaling = new RopeScaling(Factor: 8, LowFreqFactor: 1, HighFreqFactor: 4, OriginalMaxPositions: 8192);
+        // Wavelengths: 2 pi / f. Below 8192 / 4 = 2048 kept, above 8192 divided by 8, between interpolated.
+        double[] frequencies = [2 * Math.PI / 100, 2 * Math.PI / 20000, 2 * Math.PI / 4096];
+        var scaled = scaling.Apply(frequencies);
+        Assert.Equal(frequencies[0], scaled[0]);
+        Assert.Equal(frequencies[1] / 8, scaled[1], 15);
+        double smooth = (8192.0 / 4096 - 1) / (4 - 1);
+        Assert.Equal((1 - smooth) * frequencies[2] / 8 + smooth * frequencies[2], scaled[2], 15);
+        Assert.InRange(scaled[2], frequencies[2] / 8, frequencies[2]);
     }
 
     [Fact]

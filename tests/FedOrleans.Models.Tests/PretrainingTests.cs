@@ -24,6 +24,11 @@ public sealed class PretrainingTests
         Assert.Equal("ca01", brown[0].Id);
         Assert.StartsWith("The Fulton County Grand Jury said Friday an investigation of Atlanta's recent primary election produced \"no evidence\" that any irregularities took place.", brown[0].Text);
         Assert.DoesNotContain("/nn", brown[0].Text);
+        await TestData.EnsureAsync(DatasetName.StateOfTheUnion);
+        var sotu = TextCorpus.Load(DatasetName.StateOfTheUnion, TestData.Cache);
+        Assert.Equal(233, sotu.Count);
+        Assert.Equal("1790_george_washington_n", sotu[0].Id);
+        Assert.StartsWith("Fellow-Citizens of the Senate and House of Representatives:", sotu[0].Text);
     }
 
     [Fact]

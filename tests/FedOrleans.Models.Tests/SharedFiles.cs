@@ -3,27 +3,61 @@ namespace FedOrleans.Models.Tests;
 /// <summary>
 /// The project's shared folder of reference files (<c>shared/data</c>), found as <c>$FEDORLEANS_SHARED</c> or
 /// as a <c>shared</c> folder next to one of the test assembly's ancestor folders (the checkout's <c>../shared</c>).
+/// Tests that need it use <see cref="SharedFileFactAttribute"/> / <see cref="SharedFileTheoryAttribute"/>, which
+/// skip them, with the reason, where the folder is not there.
 /// </summary>
 public static class SharedFiles
 {
     public const string EnvironmentVariable = "FEDORLEANS_SHARED";
 
+    /// <summary>The full path of <paramref name="relative"/> under shared/, or null.</summary>
+    public static string? Find(string relative) => Candidates(relative).FirstOrDefault(c => File.Exists(c) || Directory.Exists(c));
+
     /// <summary>The full path of <paramref name="relative"/> under shared/, or a failure that says where it was looked for.</summary>
     public static string Path(string relative)
     {
-        var candidates = new List<string>();
+        var found = Find(relative);
+        Assert.True(found is not null, NotFound(relative));
+        return found!;
+    }
+
+    public static string NotFound(string relative) =>
+        $"shared/{relative} not found; set {EnvironmentVariable} to the shared folder (looked in: {string.Join(", ", Candidates(relative).Take(4))} ...)";
+
+    private static IEnumerable<string> Candidates(string relative)
+    {
         var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            candidates.Add(System.IO.Path.Combine(configured, relative));
+            yield return System.IO.Path.Combine(configured, relative);
         }
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            candidates.Add(System.IO.Path.Combine(dir.FullName, "shared", relative));
+            yield return System.IO.Path.Combine(dir.FullName, "shared", relative);
         }
-        var found = candidates.FirstOrDefault(c => File.Exists(c) || Directory.Exists(c));
-        Assert.True(found is not null,
-            $"shared/{relative} not found; set {EnvironmentVariable} to the shared folder (looked in: {string.Join(", ", candidates.Take(4))} ...)");
-        return found!;
+    }
+}
+
+/// <summary>A fact that needs a file of the shared folder; skipped (with the reason) where it is missing.</summary>
+public sealed class SharedFileFactAttribute : FactAttribute
+{
+    public SharedFileFactAttribute(string relative)
+    {
+        if (SharedFiles.Find(relative) is null)
+        {
+            Skip = SharedFiles.NotFound(relative);
+        }
+    }
+}
+
+/// <summary>A theory that needs a file of the shared folder; skipped (with the reason) where it is missing.</summary>
+public sealed class SharedFileTheoryAttribute : TheoryAttribute
+{
+    public SharedFileTheoryAttribute(string relative)
+    {
+        if (SharedFiles.Find(relative) is null)
+        {
+            Skip = SharedFiles.NotFound(relative);
+        }
     }
 }

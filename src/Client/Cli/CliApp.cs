@@ -11,6 +11,7 @@ public static class CliApp
         {
             RunCommand.Create(stop),
             DataCommands.Create(stop),
+            LmCommands.Create(stop),
         };
         foreach (var command in ClusterCommands.Create(stop))
         {

@@ -8,11 +8,11 @@ namespace FedOrleans.Models.Llm;
 /// for <see cref="VocabularySize"/> (or grown with <see cref="LlamaForCausalLM.WithAddedTokens"/>) has a row
 /// for each. Special tokens written in a text are encoded as their single id.
 /// </summary>
-public sealed class Gpt2Tokenizer
+public sealed class Gpt2Tokenizer : ITextTokenizer
 {
     public const int BaseVocabularySize = 50257;
     public const string EndOfTextToken = "<|endoftext|>";
-    public const int EndOfTextId = 50256;
+    public const int EndOfText = 50256;
 
     private readonly TiktokenTokenizer _tokenizer;
 
@@ -29,6 +29,8 @@ public sealed class Gpt2Tokenizer
     public IReadOnlyList<int> AddedTokenIds => Enumerable.Range(BaseVocabularySize, AddedTokens.Count).ToArray();
 
     public int VocabularySize => BaseVocabularySize + AddedTokens.Count;
+
+    public int EndOfTextId => EndOfText;
 
     public static Gpt2Tokenizer Create(params IReadOnlyList<string> addedTokens)
     {

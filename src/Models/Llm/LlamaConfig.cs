@@ -31,6 +31,21 @@ public sealed record LlamaConfig(
     /// <summary>Query heads per key/value head (grouped-query attention; 1 = ordinary multi-head attention).</summary>
     public int KeyValueGroups => NumAttentionHeads / NumKeyValueHeads;
 
+    /// <summary>
+    /// Number of parameters of <see cref="LlamaForCausalLM"/> with this shape: embedding, per layer the four
+    /// attention projections, the three MLP matrices and two norms, the final norm, and an untied head.
+    /// </summary>
+    public long ParameterCount
+    {
+        get
+        {
+            long h = HiddenSize, q = (long)NumAttentionHeads * HeadDim, kv = (long)NumKeyValueHeads * HeadDim;
+            long layer = h * q + 2 * h * kv + q * h + 3 * h * IntermediateSize + 2 * h;
+            long embedding = (long)VocabSize * h;
+            return embedding + NumHiddenLayers * layer + h + (TieWordEmbeddings ? 0 : embedding);
+        }
+    }
+
     /// <summary>A preset shape. <paramref name="vocabSize"/> replaces the preset's vocabulary (e.g. GPT-2's 50,257 plus added tokens).</summary>
     public static LlamaConfig FromPreset(LlamaPreset preset, int? vocabSize = null)
     {

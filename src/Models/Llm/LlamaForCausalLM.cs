@@ -45,6 +45,13 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor?, Tensor>
     public Tensor Head(Tensor hidden) =>
         lm_head is null ? nn.functional.linear(hidden, model.EmbeddingWeight) : lm_head.call(hidden);
 
+    /// <summary>Moves the weights to <see cref="TorchRuntime.Device"/> (the CPU unless CUDA was configured).</summary>
+    public LlamaForCausalLM MoveToRuntimeDevice()
+    {
+        this.to(TorchRuntime.Device);
+        return this;
+    }
+
     /// <summary>
     /// Initialises a fresh model reproducibly: every matrix (embedding, projections, head) from
     /// N(0, <see cref="InitializerRange"/>^2), every RMSNorm weight 1 (as transformers does).
@@ -52,7 +59,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor?, Tensor>
     public void Initialize(ulong seed)
     {
         using var noGrad = no_grad();
-        using var generator = new Generator(seed);
+        using var generator = new Generator(seed, EmbeddingDevice);
         foreach (var (_, parameter) in named_parameters())
         {
             if (parameter.dim() == 2)

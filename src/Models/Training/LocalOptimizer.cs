@@ -70,11 +70,23 @@ internal sealed class LocalOptimizer : IDisposable
         }
     }
 
-    public void ZeroGrad()
+    /// <summary>
+    /// Zeroes every gradient, or with <paramref name="setToNone"/> drops it (PyTorch's default
+    /// <c>zero_grad(set_to_none=True)</c>): a parameter the next backward pass does not reach then has no
+    /// gradient, and <see cref="Step"/> leaves it, its moments and its weight decay alone.
+    /// </summary>
+    public void ZeroGrad(bool setToNone = false)
     {
         foreach (var p in _parameters)
         {
-            p.grad?.zero_();
+            if (setToNone)
+            {
+                p.grad = null;
+            }
+            else
+            {
+                p.grad?.zero_();
+            }
         }
     }
 

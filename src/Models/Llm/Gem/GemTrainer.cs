@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using FedOrleans.Models.Torch;
 using FedOrleans.Models.Training;
 using TorchSharp;
@@ -18,13 +19,18 @@ namespace FedOrleans.Models.Llm.Gem;
 /// </summary>
 public sealed class GemTrainer : IDisposable
 {
+    public const string StateFileName = "gem_state.json";
+
+    /// <summary>The logit scale's name in checkpoints (optimizer state and <see cref="StateFileName"/>).</summary>
+    public const string LogitScaleName = "gem.logit_scale";
+
     private readonly LlamaForCausalLM _model;
     private readonly GemSettings _settings;
     private readonly GemCollator _collator;
     private readonly Parameter _logitScale;
-    private readonly List<Parameter> _parameters;
+    private readonly List<(string Name, Parameter Parameter)> _parameters;
     private readonly LocalOptimizer _optimizer;
-    private readonly Random _random;
+    private readonly int _seed;
     private readonly int _padId;
     private readonly Scalar _logitScaleMin;
     private readonly Scalar _logitScaleMax;
@@ -40,12 +46,12 @@ public sealed class GemTrainer : IDisposable
         _model = model;
         _settings = settings;
         _collator = new GemCollator(specialIds, settings);
-        _random = new Random(seed);
+        _seed = seed;
         _padId = padId;
         var device = model.parameters().First().device;
         _logitScale = new Parameter(tensor(GemSettings.LogitScaleInit, ScalarType.Float32, device));
-        _parameters = [.. model.parameters(), _logitScale];
-        _optimizer = new LocalOptimizer(_parameters, new TrainerSettings(
+        _parameters = [.. model.named_parameters().Select(p => (p.name, p.parameter)), (LogitScaleName, _logitScale)];
+        _optimizer = new LocalOptimizer(_parameters.Select(p => p.Parameter).ToList(), new TrainerSettings(
             LearningRate: settings.NtpLearningRate, Optimizer: OptimizerKind.AdamW, WeightDecay: settings.WeightDecay));
         _logitScaleMin = 0.0.ToScalar();
         _logitScaleMax = GemSettings.LogitScaleMax.ToScalar();
@@ -66,6 +72,8 @@ public sealed class GemTrainer : IDisposable
     public GemStepResult Step(IReadOnlyList<int[]> texts)
     {
         TorchRuntime.EnsureThreadConfigured();
+        // One generator per iteration, seeded by (seed, iteration): a resumed run draws what an uninterrupted one would.
+        var random = new Random(unchecked(_seed * 1_000_003 + _iteration));
         double alpha = _settings.AlphaAt(_iteration);
         if (alpha > 0 && texts.Count < 2)
         {
@@ -74,13 +82,13 @@ public sealed class GemTrainer : IDisposable
         using var scope = NewDisposeScope();
         _model.train();
         _optimizer.LearningRate = LearningRateAt(_iteration);
-        _optimizer.ZeroGrad();
+        _optimizer.ZeroGrad(setToNone: true);
         var device = _logitScale.device;
         var loss = zeros([], ScalarType.Float32, device);
         double? ntp = null, contrastive = null;
         if (alpha < 1)
         {
-            var rows = texts.Select(t => _collator.Mixed(t, _random)).ToList();
+            var rows = texts.Select(t => _collator.Mixed(t, random)).ToList();
             var batch = GemBatch.Collate(rows, _padId, device);
             var ntpLoss = GemLoss.NextToken(_model.call(batch.InputIds, batch.Mask), batch.Targets);
             ntp = ntpLoss.item<float>();
@@ -89,13 +97,13 @@ public sealed class GemTrainer : IDisposable
         }
         if (alpha > 0)
         {
-            var clLoss = ContrastiveLoss(texts);
+            var clLoss = ContrastiveLoss(texts, random);
             contrastive = clLoss.item<float>();
             using var weight = alpha.ToScalar();
             loss = loss.add(clLoss, alpha: weight);
         }
         loss.backward();
-        double norm = GradientClipping.ClipByTotalNorm(_parameters, _settings.MaxGradientNorm);
+        double norm = GradientClipping.ClipByTotalNorm(_parameters.Select(p => p.Parameter), _settings.MaxGradientNorm);
         _optimizer.Step();
         using (no_grad())
         {
@@ -107,19 +115,47 @@ public sealed class GemTrainer : IDisposable
     }
 
     /// <summary>InfoNCE between each text's special-token embedding and its prefix-dropout twin's, in one forward pass.</summary>
-    private Tensor ContrastiveLoss(IReadOnlyList<int[]> texts)
+    private Tensor ContrastiveLoss(IReadOnlyList<int[]> texts, Random random)
     {
         using var scope = NewDisposeScope();
         var specials = _collator.SpecialIds;
-        var prefixes = texts.Select(t => _collator.ContrastivePrefix(t, _random)).ToList();
+        var prefixes = texts.Select(t => _collator.ContrastivePrefix(t, random)).ToList();
         var rows = prefixes.Select(p => GemRow.Create(p, specials, []))
-            .Concat(prefixes.Select(p => GemRow.Create(_collator.DropPrefix(p, _random), specials, [])))
+            .Concat(prefixes.Select(p => GemRow.Create(_collator.DropPrefix(p, random), specials, [])))
             .ToList();
         var batch = GemBatch.Collate(rows, _padId, _logitScale.device);
         var states = GemLoss.SpecialTokenStates(_model.HiddenStates(batch.InputIds, batch.Mask), rows);
         var queries = states.narrow(0, 0, texts.Count);
         var documents = states.narrow(0, texts.Count, texts.Count);
         return GemLoss.InfoNce(queries, documents, _logitScale).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Writes the model in the Hugging Face layout plus the optimizer state and <see cref="StateFileName"/>
+    /// (iteration, logit scale), so a job can stop and <see cref="Resume"/> later.
+    /// </summary>
+    public void SaveCheckpoint(string folder)
+    {
+        LlamaCheckpoint.Save(_model, folder);
+        var state = new JsonObject { ["iteration"] = _iteration, [LogitScaleName] = LogitScale };
+        OptimizerCheckpoint.Save(folder, StateFileName, _optimizer, _parameters.Select(p => p.Name).ToList(), state);
+    }
+
+    /// <summary>Restores weights, logit scale, optimizer state and iteration from <see cref="SaveCheckpoint"/>'s folder.</summary>
+    public void Resume(string folder)
+    {
+        var state = OptimizerCheckpoint.ReadState(folder, StateFileName);
+        var path = Path.Combine(folder, StateFileName);
+        int iteration = state["iteration"] is JsonValue i && i.TryGetValue(out int n) ? n : throw new CheckpointException(path, "no iteration");
+        double scale = state[LogitScaleName] is JsonValue s && s.TryGetValue(out double d) ? d : throw new CheckpointException(path, $"no {LogitScaleName}");
+        LlamaCheckpoint.LoadWeights(_model, folder);
+        OptimizerCheckpoint.Restore(folder, StateFileName, state, _optimizer, _parameters.Select(p => (p.Name, (Tensor)p.Parameter)).ToList());
+        using (no_grad())
+        {
+            using var value = scale.ToScalar();
+            _logitScale.fill_(value);
+        }
+        _iteration = iteration;
     }
 
     public void Dispose()

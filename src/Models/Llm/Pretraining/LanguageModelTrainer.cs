@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using FedOrleans.Models.Llm.Safetensors;
 using FedOrleans.Models.Torch;
 using FedOrleans.Models.Training;
 using TorchSharp.Modules;
@@ -13,11 +11,10 @@ namespace FedOrleans.Models.Llm.Pretraining;
 /// <see cref="PretrainingSettings"/>. Step s draws its batch from a generator seeded with (seed, s), so a run
 /// resumed from a checkpoint continues with exactly the batches an uninterrupted run would have seen.
 /// Checkpoints are Hugging Face folders (config.json, model.safetensors) plus <c>optimizer.safetensors</c>
-/// (AdamW moments) and <c>trainer_state.json</c> (step). The trainer does not own the model.
+/// (AdamW moments, see OptimizerCheckpoint) and <c>trainer_state.json</c> (step). The trainer does not own the model.
 /// </summary>
 public sealed class LanguageModelTrainer : IDisposable
 {
-    public const string OptimizerFileName = "optimizer.safetensors";
     public const string StateFileName = "trainer_state.json";
 
     private readonly LlamaForCausalLM _model;
@@ -53,7 +50,7 @@ public sealed class LanguageModelTrainer : IDisposable
         using var scope = NewDisposeScope();
         _model.train();
         _optimizer.LearningRate = _schedule.At(Step);
-        _optimizer.ZeroGrad();
+        _optimizer.ZeroGrad(setToNone: true);
         var random = new Random(unchecked(_settings.Seed * 1_000_003 + Step));
         var (inputs, targets) = TokenBatches.Sample(_train, _settings.BatchSize, _settings.SequenceLength, random, Device);
         var logits = _model.call(inputs, null);
@@ -123,51 +120,16 @@ public sealed class LanguageModelTrainer : IDisposable
     public void SaveCheckpoint(string folder)
     {
         LlamaCheckpoint.Save(_model, folder);
-        var tensors = new List<(string, Tensor)>();
-        var steps = new JsonObject();
-        for (int i = 0; i < _parameters.Count; i++)
-        {
-            var (first, second, count) = _optimizer.StateOf(i);
-            var name = _parameters[i].Name;
-            if (first is not null)
-            {
-                tensors.Add(("first." + name, first));
-            }
-            if (second is not null)
-            {
-                tensors.Add(("second." + name, second));
-            }
-            steps[name] = count;
-        }
-        SafetensorsWriter.Write(Path.Combine(folder, OptimizerFileName), tensors);
-        var state = new JsonObject { ["step"] = Step, ["optimizer_steps"] = steps };
-        File.WriteAllText(Path.Combine(folder, StateFileName), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        OptimizerCheckpoint.Save(folder, StateFileName, _optimizer, _parameters.Select(p => p.Name).ToList(), new JsonObject { ["step"] = Step });
     }
 
     /// <summary>Restores the model weights, the optimizer state and the step from a checkpoint folder.</summary>
     public void Resume(string folder)
     {
-        var statePath = Path.Combine(folder, StateFileName);
-        JsonNode? state;
-        try
-        {
-            state = File.Exists(statePath) ? JsonNode.Parse(File.ReadAllText(statePath)) : throw new CheckpointException(statePath, "no such file: not a pre-training checkpoint");
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException(statePath, $"not valid JSON ({e.Message})");
-        }
-        int step = state?["step"]?.GetValue<int>() ?? throw new CheckpointException(statePath, "no step");
-        var steps = state["optimizer_steps"] as JsonObject ?? throw new CheckpointException(statePath, "no optimizer_steps");
+        var state = OptimizerCheckpoint.ReadState(folder, StateFileName);
+        int step = state["step"] is JsonValue v && v.TryGetValue(out int s) ? s : throw new CheckpointException(Path.Combine(folder, StateFileName), "no step");
         LlamaCheckpoint.LoadWeights(_model, folder);
-        var optimizer = SafetensorsFile.Open(Path.Combine(folder, OptimizerFileName));
-        for (int i = 0; i < _parameters.Count; i++)
-        {
-            var (name, parameter) = _parameters[i];
-            using var scope = NewDisposeScope();
-            Tensor? Read(string key) => optimizer.Entries.ContainsKey(key) ? tensor(optimizer.ReadFloats(key), parameter.shape) : null;
-            _optimizer.Restore(i, Read("first." + name), Read("second." + name), steps[name]?.GetValue<int>() ?? 0);
-        }
+        OptimizerCheckpoint.Restore(folder, StateFileName, state, _optimizer, _parameters.Select(p => (p.Name, (Tensor)p.Parameter)).ToList());
         Step = step;
     }
 

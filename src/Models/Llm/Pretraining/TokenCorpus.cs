@@ -9,7 +9,7 @@ namespace FedOrleans.Models.Llm.Pretraining;
 /// </summary>
 public sealed record TokenCorpus(int[] Train, int[] Validation)
 {
-    public static TokenCorpus FromDocuments(IReadOnlyList<TextDocument> documents, Gpt2Tokenizer tokenizer, int validationEvery = 20)
+    public static TokenCorpus FromDocuments(IReadOnlyList<TextDocument> documents, ITextTokenizer tokenizer, int validationEvery = 20)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(validationEvery, 2);
         var train = new List<int>();
@@ -18,7 +18,7 @@ public sealed record TokenCorpus(int[] Train, int[] Validation)
         {
             var target = i % validationEvery == validationEvery - 1 ? validation : train;
             target.AddRange(tokenizer.Encode(documents[i].Text));
-            target.Add(Gpt2Tokenizer.EndOfTextId);
+            target.Add(tokenizer.EndOfTextId);
         }
         if (validation.Count == 0)
         {
