@@ -15,9 +15,11 @@ public sealed class SmoreFixtureTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-5;
 
+    private const string Readme = "data/smore/README.md";
+
     public static TheoryData<string> Configurations => new(SmoreFixture.Names);
 
-    [Theory]
+    [SharedFileTheory(Readme)]
     [MemberData(nameof(Configurations))]
     public void Evaluation_mode_matches_the_official_layer(string name)
     {
@@ -36,7 +38,7 @@ public sealed class SmoreFixtureTests(ITestOutputHelper output)
         CheckLoss(fixture.Root.GetProperty("balance_loss_eval_without_mask"), unmasked.AuxiliaryLoss, $"{name} eval without mask");
     }
 
-    [Theory]
+    [SharedFileTheory(Readme)]
     [MemberData(nameof(Configurations))]
     public void Training_mode_matches_the_official_layer(string name)
     {
@@ -71,7 +73,7 @@ public sealed class SmoreFixtureTests(ITestOutputHelper output)
         }
     }
 
-    [Theory]
+    [SharedFileTheory(Readme)]
     [MemberData(nameof(Configurations))]
     public void Parameter_count_matches_the_official_count(string name)
     {
@@ -82,7 +84,7 @@ public sealed class SmoreFixtureTests(ITestOutputHelper output)
         Assert.Equal(official, fixture.Settings.ParameterCount(fixture.InFeatures, fixture.OutFeatures));
     }
 
-    [Fact]
+    [SharedFileFact(Readme)]
     public void W_final_zero_fixture_output_is_the_base_output()
     {
         TorchRuntime.EnsureThreadConfigured();
@@ -96,7 +98,7 @@ public sealed class SmoreFixtureTests(ITestOutputHelper output)
         Assert.True(y.eq(yBase).all().item<bool>());
     }
 
-    [Theory]
+    [SharedFileTheory(Readme)]
     [InlineData("f_eq_1_layer")]
     [InlineData("f_eq_1_layer_s4")]
     public void Eq_1_layer_fixture_with_overridden_W_final_matches(string name)
