@@ -128,7 +128,7 @@ public static class SmoreComparison
             case "spam":
                 await new DatasetFetcher(cache).EnsureAsync(DatasetName.SpamAssassin);
                 return AnswerTasks.FromLabeledTexts("spam-assassin", LabeledTexts.Load(DatasetName.SpamAssassin, cache), tokenizer,
-                    "\nIs this e-mail ham or spam? Answer:", ["ham", "spam"], 64, 300, 0.1, 0.2, 1);
+                    "\nIs this e-mail spam? Answer:", ["ham", "spam"], 64, 300, 0.1, 0.2, 1, ["no", "yes"]);
             case "sotu":
                 await new DatasetFetcher(cache).EnsureAsync(DatasetName.StateOfTheUnion);
                 return AnswerTasks.FromLabeledTexts("sotu-party", LabeledTexts.Load(DatasetName.StateOfTheUnion, cache), tokenizer,

@@ -12,19 +12,25 @@ public static class AnswerTasks
     /// <paramref name="maxPromptTokens"/>) followed by <paramref name="question"/>; the answer is <c>" " + label</c>.
     /// Only <paramref name="labels"/> are kept (at most <paramref name="perLabel"/> texts each, drawn with the seed);
     /// every label is split into train / validation / test by <paramref name="validationFraction"/> and
-    /// <paramref name="testFraction"/> (stratified, seeded).
+    /// <paramref name="testFraction"/> (stratified, seeded). <paramref name="answerWords"/> (one per label) replaces the
+    /// label as the answer text (e.g. frequent words a small base already predicts).
     /// </summary>
     public static AnswerTask FromLabeledTexts(string name, IReadOnlyList<LabeledText> items, Gpt2Tokenizer tokenizer,
         string question, IReadOnlyList<string> labels, int maxPromptTokens, int perLabel,
-        double validationFraction, double testFraction, int seed)
+        double validationFraction, double testFraction, int seed, IReadOnlyList<string>? answerWords = null)
     {
+        if (answerWords is not null && answerWords.Count != labels.Count)
+        {
+            throw new ArgumentException($"{answerWords.Count} answer words for {labels.Count} labels");
+        }
         var questionIds = tokenizer.Encode(question);
         int textBudget = maxPromptTokens - questionIds.Length;
         if (textBudget < 1)
         {
             throw new ArgumentException($"maxPromptTokens {maxPromptTokens} leaves no room for the text after the question ({questionIds.Length} tokens)");
         }
-        var choices = labels.Select(l => tokenizer.Encode(" " + l)).ToList();
+        var answers = answerWords ?? labels;
+        var choices = answers.Select(l => tokenizer.Encode(" " + l)).ToList();
         var random = new Random(seed);
         var train = new List<AnswerExample>();
         var validation = new List<AnswerExample>();
@@ -49,7 +55,7 @@ public static class AnswerTasks
             }
         }
         random.Shuffle(CollectionsMarshal.AsSpan(train));
-        return new AnswerTask(name, labels, choices, train, validation, test);
+        return new AnswerTask(name, answers, choices, train, validation, test);
     }
 
     /// <summary>
