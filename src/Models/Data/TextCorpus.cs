@@ -83,7 +83,8 @@ public static partial class TextCorpus
         return string.Join('\n', paragraphs);
     }
 
-    private static Dictionary<string, string> ReadArchive(string path)
+    /// <summary>Every regular file of a .tgz package archive as text, by path inside the archive.</summary>
+    internal static Dictionary<string, string> ReadArchive(string path)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         try

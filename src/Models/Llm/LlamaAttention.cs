@@ -9,12 +9,13 @@ namespace FedOrleans.Models.Llm;
 /// float32 softmax, weighted sum). Each key/value head serves <see cref="LlamaConfig.KeyValueGroups"/>
 /// consecutive query heads. Submodules carry the checkpoint names q_proj, k_proj, v_proj, o_proj.
 /// </summary>
-public sealed class LlamaAttention : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>
+public sealed class LlamaAttention : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>, IAdaptableProjections
 {
     private readonly nn.Module<Tensor, Tensor> q_proj;
     private readonly nn.Module<Tensor, Tensor> k_proj;
     private readonly nn.Module<Tensor, Tensor> v_proj;
     private readonly nn.Module<Tensor, Tensor> o_proj;
+    private readonly ProjectionAdapters _adapters = new(["q_proj", "k_proj", "v_proj", "o_proj"]);
     private readonly int _heads;
     private readonly int _keyValueHeads;
     private readonly int _headDim;
@@ -41,9 +42,9 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor, Tensor, Tensor, T
     {
         using var scope = NewDisposeScope();
         long batch = hidden.shape[0], length = hidden.shape[1];
-        var q = q_proj.call(hidden).view(batch, length, _heads, _headDim).transpose(1, 2);
-        var k = k_proj.call(hidden).view(batch, length, _keyValueHeads, _headDim).transpose(1, 2);
-        var v = v_proj.call(hidden).view(batch, length, _keyValueHeads, _headDim).transpose(1, 2);
+        var q = _adapters.Project("q_proj", q_proj, hidden).view(batch, length, _heads, _headDim).transpose(1, 2);
+        var k = _adapters.Project("k_proj", k_proj, hidden).view(batch, length, _keyValueHeads, _headDim).transpose(1, 2);
+        var v = _adapters.Project("v_proj", v_proj, hidden).view(batch, length, _keyValueHeads, _headDim).transpose(1, 2);
         q = RotaryPositions.Apply(q, cos, sin);
         k = RotaryPositions.Apply(k, cos, sin);
         int groups = _heads / _keyValueHeads;
@@ -56,8 +57,25 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor, Tensor, Tensor, T
         var scores = matmul(q, k.transpose(2, 3)).mul(scale).add(additiveMask, alpha: TorchScalars.One);
         var probabilities = scores.softmax(-1, ScalarType.Float32).to_type(q.dtype);
         var output = matmul(probabilities, v).transpose(1, 2).reshape(batch, length, (long)_heads * _headDim);
-        return o_proj.call(output).MoveToOuterDisposeScope();
+        return _adapters.Project("o_proj", o_proj, output).MoveToOuterDisposeScope();
     }
+
+    public IReadOnlyList<string> ProjectionNames => _adapters.Names;
+
+    public (int InFeatures, int OutFeatures) ProjectionShape(string projection) => ProjectionAdapters.Shape(Projection(projection));
+
+    public void Attach(string projection, nn.Module<Tensor, Tensor> adapter) => _adapters.Attach(projection, adapter);
+
+    public void Detach(string projection) => _adapters.Detach(projection);
+
+    private nn.Module<Tensor, Tensor> Projection(string projection) => projection switch
+    {
+        "q_proj" => q_proj,
+        "k_proj" => k_proj,
+        "v_proj" => v_proj,
+        "o_proj" => o_proj,
+        _ => throw new ArgumentException($"no projection {projection}", nameof(projection)),
+    };
 
     protected override void Dispose(bool disposing)
     {
