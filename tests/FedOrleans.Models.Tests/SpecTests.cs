@@ -116,11 +116,38 @@ public sealed class SpecTests
         foreach (var file in files)
         {
             var text = File.ReadAllText(file);
-            // A study (fedorleans tune) names its base experiment; everything else is an experiment.
-            var (_, errors, _) = text.Contains("\nexperiment:", StringComparison.Ordinal)
-                ? (null, Tuning.StudyParser.TryParse(text).Errors, "")
-                : SpecParser.TryParse(text);
+            // A study (fedorleans tune) names its base experiment, a job (pretrain, finetune gem) its kind; everything else is an experiment.
+            var errors = text.Contains("\nexperiment:", StringComparison.Ordinal) ? Tuning.StudyParser.TryParse(text).Errors
+                : System.Text.RegularExpressions.Regex.IsMatch(text, "^kind:", System.Text.RegularExpressions.RegexOptions.Multiline) ? Jobs.JobSpecParser.TryParse(text).Errors
+                : SpecParser.TryParse(text).Errors;
             Assert.True(errors.Count == 0, $"{file}: {string.Join("; ", errors)}");
         }
+    }
+
+    [Fact]
+    public void A_job_spec_gets_every_error_with_its_path_and_overrides_are_checked_like_the_file()
+    {
+        var (spec, errors, _) = Jobs.JobSpecParser.TryParse("""
+            name: Bad Name
+            kind: gem
+            checkpoint_every: 0
+            pretrain: { steps: 5 }
+            gem: { iterations: 10, ntp_iterations: 20, corpus: [brown, mnist], text_tokens: 300, max_length: 512, colour: red }
+            """);
+        Assert.Null(spec);
+        var paths = errors.Select(e => e.Path).ToList();
+        foreach (var path in new[] { "name", "checkpoint_every", "pretrain", "gem.base", "gem.ntp_iterations", "gem.corpus[1]", "gem.text_tokens", "gem.colour" })
+        {
+            Assert.Contains(path, paths);
+        }
+
+        var ok = Jobs.JobSpecParser.Parse("name: p\nkind: pretrain\npretrain: { corpus: sotu, steps: 20 }\n", ["pretrain.lr=0.01", "gpu=required"]);
+        Assert.Equal(Jobs.JobKind.Pretrain, ok.Kind);
+        Assert.Equal(GpuRequirement.Required, ok.Gpu);
+        Assert.Equal(0.01, ok.Pretrain!.Training.PeakLearningRate);
+        Assert.Equal([Data.DatasetName.StateOfTheUnion], ok.Pretrain.Corpus);
+        Assert.Equal(20, ok.TotalSteps);
+        var refused = Jobs.JobSpecParser.TryParse("name: p\nkind: pretrain\n", ["pretrain.min_lr=1"]).Errors;
+        Assert.Contains(refused, e => e.Path == "pretrain.min_lr");
     }
 }
