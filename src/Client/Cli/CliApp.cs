@@ -12,6 +12,7 @@ public static class CliApp
             RunCommand.Create(stop),
             DataCommands.Create(stop),
             LmCommands.Create(stop),
+            EvalCommands.Create(stop),
         };
         foreach (var command in ClusterCommands.Create(stop))
         {
