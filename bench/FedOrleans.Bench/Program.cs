@@ -3,7 +3,12 @@ using FedOrleans.Bench;
 // Benchmarks (never run by the test suite). Results and the exact commands: docs/benchmarks.md.
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- b1 [--repeats 3]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- b4 [--sizes 10,100,1000,10000]
+//   dotnet run --project bench/FedOrleans.Bench -c Release -- gem --base CHECKPOINT --out FOLDER [--ntp-steps 100] [--steps 200]
 var command = args.FirstOrDefault();
+if (command == "gem")
+{
+    return GemFinetune.Run(args.Skip(1).ToArray());
+}
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
 return command switch
 {
@@ -15,6 +20,6 @@ return command switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FedOrleans.Bench b1|b4 [--repeats N] [--sizes 10,100,1000,10000] [--out FILE]");
+    Console.Error.WriteLine("usage: FedOrleans.Bench b1|b4|determinism|gem [--repeats N] [--sizes 10,100,1000,10000] [--out FILE]");
     return 2;
 }
