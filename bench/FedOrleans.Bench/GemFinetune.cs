@@ -15,14 +15,14 @@ namespace FedOrleans.Bench;
 /// <c>OUT/phase-a</c> after the mixed next-token phase and <c>OUT/phase-b</c> after the contrastive phase.
 /// <code>
 /// dotnet run --project bench/FedOrleans.Bench -c Release -- gem --base results/nano-base --out results/nano-gem
-///     [--ntp-steps 100] [--steps 200] [--batch 16] [--max-tokens 48] [--ntp-lr 1e-4] [--cl-lr 1e-5] [--seed 1] [--threads 2]
+///     [--resume CHECKPOINT_OF_THIS_COMMAND] [--ntp-steps 100] [--steps 200] [--batch 16] [--max-tokens 48] [--ntp-lr 1e-4] [--cl-lr 1e-5] [--seed 1] [--threads 2]
 /// </code>
 /// </summary>
 public static class GemFinetune
 {
     public static int Run(string[] args)
     {
-        string? baseFolder = null, output = null;
+        string? baseFolder = null, output = null, resume = null;
         int ntpSteps = 100, steps = 200, batch = 16, maxTokens = 48, seed = 1, threads = Environment.ProcessorCount;
         double ntpLr = 1e-4, clLr = 1e-5;
         string[] corpora = ["brown", "moby-dick", "sotu"];
@@ -33,6 +33,7 @@ public static class GemFinetune
             {
                 case "--base": baseFolder = value; break;
                 case "--out": output = value; break;
+                case "--resume": resume = value; break;
                 case "--ntp-steps": ntpSteps = Int(value); break;
                 case "--steps": steps = Int(value); break;
                 case "--batch": batch = Int(value); break;
@@ -42,7 +43,7 @@ public static class GemFinetune
                 case "--ntp-lr": ntpLr = double.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--cl-lr": clLr = double.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--corpus": corpora = value.Split(','); break;
-                default: throw new ArgumentException($"unknown option {args[i - 1]}; allowed: --base --out --ntp-steps --steps --batch --max-tokens --ntp-lr --cl-lr --corpus --seed --threads");
+                default: throw new ArgumentException($"unknown option {args[i - 1]}; allowed: --base --out --resume --ntp-steps --steps --batch --max-tokens --ntp-lr --cl-lr --corpus --seed --threads");
             }
         }
         if (baseFolder is null || output is null)
@@ -74,6 +75,11 @@ public static class GemFinetune
         using var model = pretrained.WithAddedTokens(settings.SpecialTokenCount);
         model.MoveToRuntimeDevice();
         using var trainer = new GemTrainer(model, tokenizer.AddedTokenIds, settings, seed);
+        if (resume is not null)
+        {
+            trainer.Resume(resume);
+            Console.WriteLine($"resumed {resume} at iteration {trainer.Iteration}");
+        }
         var random = new Random(seed);
         var clock = Stopwatch.StartNew();
         while (trainer.Iteration < steps)
