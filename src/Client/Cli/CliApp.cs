@@ -13,6 +13,7 @@ public static class CliApp
             TuneCommand.Create(stop),
             DataCommands.Create(stop),
             LmCommands.Create(stop),
+            EvalCommands.Create(stop),
         };
         foreach (var command in JobCommands.Create(stop))
         {
