@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FedOrleans.Contracts;
+using FedOrleans.Grains.Common;
 using FedOrleans.Grains.Federation;
 using FedOrleans.Grains.Mapping;
 using FedOrleans.Grains.Placement;
@@ -32,13 +33,16 @@ public sealed class ExperimentGrain(
     /// <summary>How long an idle coordinator stays active between rounds; the loop renews it every round.</summary>
     private static readonly TimeSpan KeepAlive = TimeSpan.FromMinutes(30);
 
-    private readonly List<(int Round, TaskCompletionSource Signal)> _waiters = [];
+    private ProgressWaiters? _waiters;
     private ExperimentSpec? _spec;
     private Task? _loop;
     private CancellationTokenSource? _loopCancellation;
     private bool _cancelRequested;
     private IAsyncStream<ExperimentEvent>? _progress;
     private ClientActivity[] _activity = [];
+
+    /// <summary>Long polls waiting for progress (created on first use: it needs this grain's <c>Reached</c>).</summary>
+    private ProgressWaiters Waiters => _waiters ??= new ProgressWaiters(Reached);
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -142,21 +146,7 @@ public sealed class ExperimentGrain(
 
     public async Task<ExperimentStatus> WaitForAsync(int round, TimeSpan timeout)
     {
-        if (Reached(round))
-        {
-            return Status();
-        }
-        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var waiter = (round, signal);
-        _waiters.Add(waiter);
-        try
-        {
-            await Task.WhenAny(signal.Task, Task.Delay(timeout));
-        }
-        finally
-        {
-            _waiters.Remove(waiter);
-        }
+        await Waiters.WaitAsync(round, timeout);
         return Status();
     }
 
@@ -407,13 +397,7 @@ public sealed class ExperimentGrain(
     private async Task PublishAsync(RoundSummary? round)
     {
         var status = Status();
-        foreach (var (target, signal) in _waiters.ToList())
-        {
-            if (Reached(target))
-            {
-                signal.TrySetResult();
-            }
-        }
+        Waiters.Signal();
         try
         {
             await _progress!.OnNextAsync(new ExperimentEvent(status, round));

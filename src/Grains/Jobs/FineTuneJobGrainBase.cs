@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FedOrleans.Contracts;
+using FedOrleans.Grains.Common;
 using FedOrleans.Grains.Federation;
 using FedOrleans.Grains.Training;
 using FedOrleans.Models.Jobs;
@@ -29,12 +30,15 @@ public abstract class FineTuneJobGrainBase(
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromMinutes(30);
 
-    private readonly List<(int Step, TaskCompletionSource Signal)> _waiters = [];
+    private ProgressWaiters? _waiters;
     private JobSpec? _spec;
     private Task? _loop;
     private CancellationTokenSource? _loopCancellation;
     private bool _cancelRequested;
     private IAsyncStream<JobStatus>? _progress;
+
+    /// <summary>Long polls waiting for progress (created on first use: it needs this grain's <c>Reached</c>).</summary>
+    private ProgressWaiters Waiters => _waiters ??= new ProgressWaiters(Reached);
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -107,20 +111,7 @@ public abstract class FineTuneJobGrainBase(
 
     public async Task<JobStatus> WaitForAsync(int step, TimeSpan timeout)
     {
-        if (Reached(step))
-        {
-            return Status();
-        }
-        var waiter = (step, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        _waiters.Add(waiter);
-        try
-        {
-            await Task.WhenAny(waiter.Item2.Task, Task.Delay(timeout));
-        }
-        finally
-        {
-            _waiters.Remove(waiter);
-        }
+        await Waiters.WaitAsync(step, timeout);
         return Status();
     }
 
@@ -273,13 +264,7 @@ public abstract class FineTuneJobGrainBase(
 
     private async Task PublishAsync()
     {
-        foreach (var (target, signal) in _waiters.ToList())
-        {
-            if (Reached(target))
-            {
-                signal.TrySetResult();
-            }
-        }
+        Waiters.Signal();
         try
         {
             await _progress!.OnNextAsync(Status());

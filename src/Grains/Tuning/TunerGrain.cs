@@ -1,4 +1,5 @@
 using FedOrleans.Contracts;
+using FedOrleans.Grains.Common;
 using FedOrleans.Models.Specs;
 using FedOrleans.Models.Tuning;
 using Microsoft.Extensions.Logging;
@@ -21,10 +22,13 @@ public sealed class TunerGrain(
     /// <summary>How long one wait on a trial's experiment grain lasts before it is renewed (below Orleans' 30 s default response timeout).</summary>
     private static readonly TimeSpan TrialPoll = TimeSpan.FromSeconds(20);
 
-    private readonly List<(int Finished, TaskCompletionSource Signal)> _waiters = [];
+    private ProgressWaiters? _waiters;
     private Task? _loop;
     private CancellationTokenSource? _loopCancellation;
     private StudySpec? _study;
+
+    /// <summary>Long polls waiting for progress (created on first use: it needs this grain's <c>Reached</c>).</summary>
+    private ProgressWaiters Waiters => _waiters ??= new ProgressWaiters(Reached);
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -87,21 +91,7 @@ public sealed class TunerGrain(
 
     public async Task<TunerStatus> WaitForAsync(int finishedTrials, TimeSpan timeout)
     {
-        if (Reached(finishedTrials))
-        {
-            return Status();
-        }
-        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var waiter = (finishedTrials, signal);
-        _waiters.Add(waiter);
-        try
-        {
-            await Task.WhenAny(signal.Task, Task.Delay(timeout));
-        }
-        finally
-        {
-            _waiters.Remove(waiter);
-        }
+        await Waiters.WaitAsync(finishedTrials, timeout);
         return Status();
     }
 
@@ -273,13 +263,7 @@ public sealed class TunerGrain(
 
     private void Publish()
     {
-        foreach (var (target, signal) in _waiters.ToList())
-        {
-            if (Reached(target))
-            {
-                signal.TrySetResult();
-            }
-        }
+        Waiters.Signal();
     }
 
     private bool Reached(int finished) =>

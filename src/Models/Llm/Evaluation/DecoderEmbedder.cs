@@ -35,27 +35,9 @@ public sealed class DecoderEmbedder(LlamaForCausalLM model, ITextTokenizer token
         return [.. result];
     }
 
-    /// <summary>The last-layer state (after the final norm) at each text's last real token; right padding is never read.</summary>
-    public static float[][] LastToken(LlamaForCausalLM model, IReadOnlyList<int[]> texts, int padId = 0, int batchSize = 16)
-    {
-        TorchRuntime.EnsureThreadConfigured();
-        model.eval();
-        var device = model.parameters().First().device;
-        var result = new List<float[]>(texts.Count);
-        using var noGrad = no_grad();
-        foreach (var chunk in texts.Chunk(batchSize))
-        {
-            using var scope = NewDisposeScope();
-            var rows = chunk.Select(t => GemRow.Plain(t)).ToList();
-            var batch = GemBatch.Collate(rows, padId, device);
-            var hidden = model.HiddenStates(batch.InputIds, batch.Mask).cpu();
-            for (int r = 0; r < rows.Count; r++)
-            {
-                result.Add(hidden[r, rows[r].Length - 1].data<float>().ToArray());
-            }
-        }
-        return [.. result];
-    }
+    /// <summary>The last-layer state at each text's last real token (<see cref="GemEmbedder.LastToken"/>).</summary>
+    public static float[][] LastToken(LlamaForCausalLM model, IReadOnlyList<int[]> texts, int padId = 0, int batchSize = 16) =>
+        GemEmbedder.LastToken(model, texts, padId, batchSize);
 
     private int[] Tokenize(string text)
     {

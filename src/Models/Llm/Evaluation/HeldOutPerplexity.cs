@@ -14,6 +14,13 @@ public static class HeldOutPerplexity
 {
     public static (double Perplexity, long Tokens) Measure(LlamaForCausalLM model, int[] tokens, int length = 128, int batch = 8, int maxBatches = 16)
     {
+        var (loss, count) = MeanLoss(model, tokens, length, batch, maxBatches);
+        return (Math.Exp(loss), count);
+    }
+
+    /// <summary>Mean next-token cross-entropy (nats per token) over those windows, and how many tokens it covers.</summary>
+    public static (double MeanLoss, long Tokens) MeanLoss(LlamaForCausalLM model, int[] tokens, int length, int batch, int maxBatches)
+    {
         TorchRuntime.EnsureThreadConfigured();
         model.eval();
         var device = model.parameters().First().device;
@@ -32,8 +39,8 @@ public static class HeldOutPerplexity
         }
         if (count == 0)
         {
-            throw new ArgumentException($"the held-out stream ({tokens.Length} tokens) is shorter than one window of {length + 1}");
+            throw new ArgumentException($"the held-out (validation) stream ({tokens.Length} tokens) is shorter than one window of {length + 1}");
         }
-        return (Math.Exp(total / count), count);
+        return (total / count, count);
     }
 }

@@ -33,7 +33,15 @@ public static class GemEmbedder
     }
 
     /// <summary>The baseline embedding: mean of the last-layer states over the text's tokens, causal mask, no special token.</summary>
-    public static float[][] MeanPooled(LlamaForCausalLM model, IReadOnlyList<int[]> texts, int padId = 0, int batchSize = 16)
+    public static float[][] MeanPooled(LlamaForCausalLM model, IReadOnlyList<int[]> texts, int padId = 0, int batchSize = 16) =>
+        Pooled(model, texts, (hidden, length) => hidden.narrow(0, 0, length).mean([0L]), padId, batchSize);
+
+    /// <summary>The last-layer state (after the final norm) at each text's last real token; right padding is never read.</summary>
+    public static float[][] LastToken(LlamaForCausalLM model, IReadOnlyList<int[]> texts, int padId = 0, int batchSize = 16) =>
+        Pooled(model, texts, (hidden, length) => hidden[length - 1], padId, batchSize);
+
+    /// <summary>Runs the plain texts (causal mask, right padding) and pools each row's last-layer states over its own tokens.</summary>
+    private static float[][] Pooled(LlamaForCausalLM model, IReadOnlyList<int[]> texts, Func<Tensor, int, Tensor> pool, int padId, int batchSize)
     {
         TorchRuntime.EnsureThreadConfigured();
         model.eval();
@@ -48,7 +56,7 @@ public static class GemEmbedder
             var hidden = model.HiddenStates(batch.InputIds, batch.Mask).cpu();
             for (int r = 0; r < rows.Count; r++)
             {
-                result.Add(hidden[r].narrow(0, 0, rows[r].Length).mean([0L]).data<float>().ToArray());
+                result.Add(pool(hidden[r], rows[r].Length).data<float>().ToArray());
             }
         }
         return [.. result];

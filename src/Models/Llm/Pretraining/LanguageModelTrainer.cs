@@ -63,29 +63,8 @@ public sealed class LanguageModelTrainer : IDisposable
     }
 
     /// <summary>Mean next-token cross-entropy (nats per token) on the first validation batches.</summary>
-    public double ValidationLoss()
-    {
-        TorchRuntime.EnsureThreadConfigured();
-        _model.eval();
-        using var noGrad = no_grad();
-        double total = 0;
-        long count = 0;
-        foreach (var (inputs, targets) in TokenBatches.Sequential(_validation, _settings.BatchSize, _settings.SequenceLength, _settings.ValidationBatches, Device))
-        {
-            using var scope = NewDisposeScope();
-            var logits = _model.call(inputs, null);
-            var sum = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), targets.reshape(-1), reduction: nn.Reduction.Sum);
-            total += sum.item<float>();
-            count += targets.numel();
-            inputs.Dispose();
-            targets.Dispose();
-        }
-        if (count == 0)
-        {
-            throw new InvalidOperationException($"the validation stream ({_validation.Length} tokens) is shorter than one window of {_settings.SequenceLength + 1}");
-        }
-        return total / count;
-    }
+    public double ValidationLoss() =>
+        Evaluation.HeldOutPerplexity.MeanLoss(_model, _validation, _settings.SequenceLength, _settings.BatchSize, _settings.ValidationBatches).MeanLoss;
 
     /// <summary>exp(validation loss).</summary>
     public double ValidationPerplexity() => Math.Exp(ValidationLoss());
