@@ -122,24 +122,8 @@ public static class SmoreComparison
 
     private static async Task<AnswerTask> RealTaskAsync(string name, Gpt2Tokenizer tokenizer)
     {
-        var cache = DataCache.Default;
-        switch (name)
-        {
-            case "spam":
-                await new DatasetFetcher(cache).EnsureAsync(DatasetName.SpamAssassin);
-                return AnswerTasks.FromLabeledTexts("spam-assassin", LabeledTexts.Load(DatasetName.SpamAssassin, cache), tokenizer,
-                    "\nIs this e-mail spam? Answer:", ["ham", "spam"], 64, 300, 0.1, 0.2, 1, ["no", "yes"]);
-            case "sotu":
-                await new DatasetFetcher(cache).EnsureAsync(DatasetName.StateOfTheUnion);
-                return AnswerTasks.FromLabeledTexts("sotu-party", LabeledTexts.Load(DatasetName.StateOfTheUnion, cache), tokenizer,
-                    "\nParty of the speaker:", ["Republican", "Democratic"], 128, 92, 0.15, 0.25, 1);
-            case "brown":
-                await new DatasetFetcher(cache).EnsureAsync(DatasetName.BrownCorpus);
-                return AnswerTasks.FromLabeledTexts("brown-genre", LabeledTexts.Load(DatasetName.BrownCorpus, cache), tokenizer,
-                    "\nGenre:", ["news", "learned", "fiction", "romance"], 96, 80, 0.2, 0.25, 1);
-            default:
-                throw new ArgumentException($"unknown task {name}; use synthetic, spam, sotu or brown");
-        }
+        await new DatasetFetcher(DataCache.Default).EnsureAsync(AnswerTasks.RealDataset(name));
+        return AnswerTasks.Real(name, DataCache.Default, tokenizer);
     }
 
     private static async Task<List<(string Name, float[] Values)>> PretrainAsync(LlamaConfig config, Gpt2Tokenizer tokenizer, int steps, IProgress<string> progress)

@@ -58,6 +58,19 @@ public sealed class JobCommandTests
         Assert.True(generate.ExitCode == 0, generate.ToString());
         Assert.Contains("Call me", generate.Output);
 
+        // Adapter fine-tuning (S'MoRE) of the frozen pre-trained checkpoint: only the adapter is checkpointed.
+        var smoreId = $"t-smore-{suffix}";
+        var smore = await Cli.RunAsync(folder, "finetune", "smore", Path.Combine(Root(), "experiments", "smore-nano.yaml"), "--id", smoreId,
+            "--set", $"smore.base=job:{pretrainId}", "--set", "smore.task=sotu", "--set", "smore.epochs=1", "--set", "smore.batch_size=32",
+            "--set", "report_every=1", "--set", "gpu=none");
+        Assert.True(smore.ExitCode == 0, smore.ToString());
+        using var smoreJob = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results", smoreId, "job.json")));
+        Assert.InRange(smoreJob.RootElement.GetProperty("lastMetric").GetDouble(), 0.0, 1.0);
+        Assert.True(smoreJob.RootElement.GetProperty("parameters").GetInt64() > 0);
+        var adapterFolder = smoreJob.RootElement.GetProperty("checkpoint").GetString()!;
+        Assert.True(File.Exists(Path.Combine(adapterFolder, "adapters.safetensors")));
+        Assert.False(File.Exists(Path.Combine(adapterFolder, "model.safetensors")), "an adapter job saves the adapter, never the base");
+
         var wrongKind = await Cli.RunAsync(folder, "pretrain", Path.Combine(Root(), "experiments", "gem-nano.yaml"));
         Assert.Equal(2, wrongKind.ExitCode);
         Assert.Contains("fedorleans finetune gem", wrongKind.Output);
@@ -65,7 +78,7 @@ public sealed class JobCommandTests
         Assert.Equal(2, noBase.ExitCode);
         Assert.Contains("missing", noBase.Output);
 
-        foreach (var id in new[] { pretrainId, gemId })
+        foreach (var id in new[] { pretrainId, gemId, smoreId })
         {
             Directory.Delete(Path.Combine(Path.GetDirectoryName(checkpoint)!, id), recursive: true);
         }

@@ -22,7 +22,11 @@ public static class JobCommands
     public static IEnumerable<Command> Create(CancellationToken stop)
     {
         yield return JobCommand("pretrain", "pre-train a Llama-architecture model from scratch on text corpora, as a cluster job", JobKind.Pretrain, stop);
-        var finetune = new Command("finetune", "fine-tuning jobs on the cluster") { JobCommand("gem", "GEM: turn a pre-trained checkpoint into a text-embedding model, as a cluster job", JobKind.Gem, stop) };
+        var finetune = new Command("finetune", "fine-tuning jobs on the cluster")
+        {
+            JobCommand("gem", "GEM: turn a pre-trained checkpoint into a text-embedding model, as a cluster job", JobKind.Gem, stop),
+            JobCommand("smore", "adapter fine-tuning (LoRA, MixLoRA, S'MoRE) of a frozen checkpoint on an answer task, as a cluster job", JobKind.Smore, stop),
+        };
         yield return finetune;
         yield return EmbedCommand(stop);
         yield return GenerateCommand(stop);
@@ -37,7 +41,7 @@ public static class JobCommands
 
     private static Command JobCommand(string name, string description, JobKind kind, CancellationToken stop)
     {
-        var spec = new Argument<FileInfo>("spec") { Description = $"job spec (YAML), e.g. experiments/{(kind == JobKind.Gem ? "gem-nano" : "pretrain-nano")}.yaml" };
+        var spec = new Argument<FileInfo>("spec") { Description = $"job spec (YAML), e.g. experiments/{kind switch { JobKind.Gem => "gem-nano", JobKind.Smore => "smore-nano", _ => "pretrain-nano" }}.yaml" };
         var set = CommonOptions.Set();
         var id = new Option<string?>("--id") { Description = "job id (default: the spec's name)" };
         var output = new Option<DirectoryInfo?>("--out") { Description = "results folder (default results/<id>)" };
@@ -63,7 +67,7 @@ public static class JobCommands
         }
         if (spec.Kind != kind)
         {
-            ConsoleOutput.Error($"{file.Name} is a {spec.Kind.ToString().ToLowerInvariant()} job; run it with `fedorleans {(spec.Kind == JobKind.Gem ? "finetune gem" : "pretrain")}`");
+            ConsoleOutput.Error($"{file.Name} is a {spec.Kind.ToString().ToLowerInvariant()} job; run it with `fedorleans {spec.Kind switch { JobKind.Gem => "finetune gem", JobKind.Smore => "finetune smore", _ => "pretrain" }}`");
             return ExitCodes.BadInput;
         }
         var jobId = id ?? spec.Name;

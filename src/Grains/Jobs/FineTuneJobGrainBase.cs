@@ -88,9 +88,9 @@ public abstract class FineTuneJobGrainBase(
             throw new InvalidOperationException($"job id '{Id}' is already used ({state.State.Phase}, step {state.State.Step}); choose another id");
         }
         spec = Resolved(spec);
-        if (spec.Kind == JobKind.Gem && !File.Exists(Path.Combine(spec.Gem!.Base, "config.json")))
+        if (JobRunners.BaseCheckpoint(spec) is { } checkpoint && !File.Exists(Path.Combine(checkpoint, "config.json")))
         {
-            throw new ArgumentException($"gem.base: no checkpoint (config.json) in '{spec.Gem.Base}' on silo {silo.SiloAddress}; give the folder of a pretrain job's checkpoint as the silos see it, or job:<id> for a job of this cluster");
+            throw new ArgumentException($"{spec.Kind.ToString().ToLowerInvariant()}.base: no checkpoint (config.json) in '{checkpoint}' on silo {silo.SiloAddress}; give the folder of a pretrain job's checkpoint as the silos see it, or job:<id> for a job of this cluster");
         }
         state.State = new JobState
         {
@@ -174,7 +174,8 @@ public abstract class FineTuneJobGrainBase(
             }, ct);
             state.State.Parameters = runner.Parameters;
             state.State.Step = runner.Step;
-            while (runner.Step < spec.TotalSteps)
+            state.State.TotalSteps = runner.TotalSteps;
+            while (runner.Step < runner.TotalSteps)
             {
                 ct.ThrowIfCancellationRequested();
                 DelayDeactivation(KeepAlive);
@@ -228,14 +229,14 @@ public abstract class FineTuneJobGrainBase(
         {
             ct.ThrowIfCancellationRequested();
             var step = runner.Advance();
-            if (step.Step % spec.ReportEvery == 0 || step.Evaluated || step.Step == spec.TotalSteps)
+            if (step.Step % spec.ReportEvery == 0 || step.Evaluated || step.Step == runner.TotalSteps)
             {
                 points.Add(new JobPoint(step.Step, step.Loss, step.LearningRate, step.Metric ?? double.NaN, stopwatch.Elapsed.TotalSeconds));
                 stopwatch.Restart();
             }
         }
-        while (runner.Step % spec.ReportEvery != 0 && runner.Step % spec.CheckpointEvery != 0 && runner.Step < spec.TotalSteps);
-        bool due = runner.Step % spec.CheckpointEvery == 0 || runner.Step == spec.TotalSteps;
+        while (runner.Step % spec.ReportEvery != 0 && runner.Step % spec.CheckpointEvery != 0 && runner.Step < runner.TotalSteps);
+        bool due = runner.Step % spec.CheckpointEvery == 0 || runner.Step == runner.TotalSteps;
         if (due)
         {
             runner.SaveCheckpoint(folder);
@@ -284,10 +285,14 @@ public abstract class FineTuneJobGrainBase(
     private string JobsRoot => string.IsNullOrWhiteSpace(options.Value.JobsRoot) ? Path.Combine(datasets.Cache.Root, "jobs") : options.Value.JobsRoot;
 
     /// <summary><c>gem.base: job:ID</c> names the checkpoint folder of job ID of this cluster.</summary>
-    private JobSpec Resolved(JobSpec spec) =>
-        spec.Gem is { Base: var b } gem && b.StartsWith("job:", StringComparison.Ordinal)
-            ? spec with { Gem = gem with { Base = Path.GetFullPath(Path.Combine(JobsRoot, b["job:".Length..])) } }
-            : spec;
+    private JobSpec Resolved(JobSpec spec) => spec switch
+    {
+        { Gem: { Base: var b } gem } when b.StartsWith("job:", StringComparison.Ordinal) => spec with { Gem = gem with { Base = JobFolder(b) } },
+        { Smore: { Base: var b } smore } when b.StartsWith("job:", StringComparison.Ordinal) => spec with { Smore = smore with { Base = JobFolder(b) } },
+        _ => spec,
+    };
+
+    private string JobFolder(string reference) => Path.GetFullPath(Path.Combine(JobsRoot, reference["job:".Length..]));
 
     private JobStatus Status()
     {
@@ -297,9 +302,9 @@ public abstract class FineTuneJobGrainBase(
             spec?.Kind.ToString().ToLowerInvariant() ?? "",
             state.State.Phase,
             state.State.Step,
-            spec?.TotalSteps ?? 0,
+            state.State.TotalSteps > 0 ? state.State.TotalSteps : spec?.TotalSteps ?? 0,
             state.State.CheckpointStep,
-            spec?.Kind == JobKind.Gem ? "logit scale" : "validation perplexity",
+            spec?.Kind switch { JobKind.Gem => "logit scale", JobKind.Smore => "accuracy (validation per epoch, test at the end)", _ => "validation perplexity" },
             state.State.History.ToList(),
             state.State.Error,
             state.State.Resumes,

@@ -16,4 +16,7 @@ public sealed class JobState
     [Id(7)] public string CheckpointFolder { get; set; } = "";
     [Id(8)] public long Parameters { get; set; }
     [Id(9)] public double Seconds { get; set; }
+
+    /// <summary>Steps the job runs, as its runner counts them (adapter jobs know it only from the task).</summary>
+    [Id(10)] public int TotalSteps { get; set; }
 }

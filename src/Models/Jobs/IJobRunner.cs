@@ -11,7 +11,7 @@ public interface IJobRunner : IDisposable
 
     int TotalSteps { get; }
 
-    /// <summary>Parameters of the model being trained.</summary>
+    /// <summary>Parameters being trained (the whole model, or the adapters).</summary>
     long Parameters { get; }
 
     /// <summary>One optimisation step.</summary>

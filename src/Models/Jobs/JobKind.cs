@@ -8,4 +8,7 @@ public enum JobKind
 
     /// <summary>GEM: turn a pre-trained checkpoint into a text-embedding model (papers.md section 1).</summary>
     Gem,
+
+    /// <summary>Adapter fine-tuning (LoRA, MixLoRA, S'MoRE) of a frozen checkpoint on an answer task (papers.md section 2).</summary>
+    Smore,
 }

@@ -9,8 +9,17 @@ public static class JobRunners
     {
         JobKind.Pretrain => new PretrainJobRunner(spec.Pretrain!, cache, resumeFrom),
         JobKind.Gem => new GemJobRunner(spec.Gem!, spec.Seed, cache, resumeFrom),
+        JobKind.Smore => new SmoreJobRunner(spec.Smore!, cache, resumeFrom),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "unknown job kind"),
     };
 
-    public static IReadOnlyList<DatasetName> Datasets(JobSpec spec) => spec.Kind == JobKind.Pretrain ? spec.Pretrain!.Corpus : spec.Gem!.Corpus;
+    public static IReadOnlyList<DatasetName> Datasets(JobSpec spec) => spec.Kind switch
+    {
+        JobKind.Pretrain => spec.Pretrain!.Corpus,
+        JobKind.Gem => spec.Gem!.Corpus,
+        _ => [Adapters.FineTuning.AnswerTasks.RealDataset(spec.Smore!.Task)],
+    };
+
+    /// <summary>The checkpoint a job starts from (GEM and adapter jobs), or null.</summary>
+    public static string? BaseCheckpoint(JobSpec spec) => spec.Gem?.Base ?? spec.Smore?.Base;
 }

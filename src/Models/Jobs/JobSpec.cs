@@ -1,3 +1,5 @@
+using FedOrleans.Models.Adapters;
+using FedOrleans.Models.Adapters.FineTuning;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Llm;
 using FedOrleans.Models.Llm.Gem;
@@ -18,10 +20,16 @@ public sealed record JobSpec(
     int CheckpointEvery,
     int ReportEvery,
     PretrainJobSettings? Pretrain,
-    GemJobSettings? Gem)
+    GemJobSettings? Gem,
+    SmoreJobSettings? Smore = null)
 {
-    /// <summary>Steps (pre-training) or iterations (GEM) the job runs.</summary>
-    public int TotalSteps => Kind == JobKind.Pretrain ? Pretrain!.Training.Steps : Gem!.Gem.TotalIterations;
+    /// <summary>Steps (pre-training) or iterations (GEM) the job runs; 0 for adapter jobs, whose steps follow from the task's size.</summary>
+    public int TotalSteps => Kind switch
+    {
+        JobKind.Pretrain => Pretrain!.Training.Steps,
+        JobKind.Gem => Gem!.Gem.TotalIterations,
+        _ => 0,
+    };
 }
 
 /// <summary>Pre-training: a model size, the corpora, and the trainer's settings.</summary>
@@ -33,3 +41,9 @@ public sealed record PretrainJobSettings(LlamaPreset Preset, IReadOnlyList<Datas
 /// tokens, <see cref="BatchSize"/> a step.
 /// </summary>
 public sealed record GemJobSettings(string Base, IReadOnlyList<DatasetName> Corpus, GemSettings Gem, int BatchSize, int TextTokens);
+
+/// <summary>
+/// Adapter fine-tuning: <see cref="Adapter"/> on the <see cref="Targets"/> projections of the frozen checkpoint in
+/// <see cref="Base"/>, trained on the answer task <see cref="Task"/> (<c>spam</c>, <c>sotu</c>, <c>brown</c>).
+/// </summary>
+public sealed record SmoreJobSettings(string Base, string Task, IAdapterSettings Adapter, AdapterTargets Targets, FineTuneSettings FineTune);

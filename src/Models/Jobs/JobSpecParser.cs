@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using FedOrleans.Models.Adapters;
+using FedOrleans.Models.Adapters.FineTuning;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Llm;
 using FedOrleans.Models.Llm.Gem;
@@ -59,7 +61,16 @@ public static partial class JobSpecParser
         var reportEvery = top.Int("report_every", 10, 1, MaxSteps);
         PretrainJobSettings? pretrain = null;
         GemJobSettings? gem = null;
-        if (kind == JobKind.Pretrain)
+        SmoreJobSettings? smore = null;
+        foreach (var other in new[] { "pretrain", "gem", "smore" }.Where(k => k != YamlFields.EnumName(kind) && top.Has(k)))
+        {
+            errors.Add(new SpecError(other, $"only applies to kind: {other}"));
+        }
+        if (kind == JobKind.Smore)
+        {
+            smore = ReadSmore(top.Section("smore"), seed, errors);
+        }
+        else if (kind == JobKind.Pretrain)
         {
             var p = top.Section("pretrain");
             var steps = p.Int("steps", 1000, 1, MaxSteps);
@@ -84,10 +95,6 @@ public static partial class JobSpecParser
             pretrain = new PretrainJobSettings(p.Enum("preset", LlamaPreset.Nano), Corpus(p, errors), training);
             p.RejectUnknown("preset", "corpus", "steps", "batch_size", "sequence_length", "lr", "warmup_steps", "min_lr", "weight_decay",
                 "max_grad_norm", "eval_every", "validation_batches");
-            if (top.Has("gem"))
-            {
-                errors.Add(new SpecError("gem", "only applies to kind: gem"));
-            }
         }
         else
         {
@@ -117,13 +124,87 @@ public static partial class JobSpecParser
             gem = new GemJobSettings(baseFolder, Corpus(g, errors), settings, batch, textTokens);
             g.RejectUnknown("base", "corpus", "iterations", "special_tokens", "p", "format", "max_length", "prefix_dropout", "ntp_iterations",
                 "ntp_lr", "contrastive_lr", "batch_size", "text_tokens");
-            if (top.Has("pretrain"))
+        }
+        top.RejectUnknown("name", "kind", "seed", "gpu", "checkpoint_every", "report_every", "pretrain", "gem", "smore");
+        return new JobSpec(name, kind, seed, gpu, checkpointEvery, reportEvery, pretrain, gem, smore);
+    }
+
+    /// <summary>
+    /// <c>smore: { base, task, adapter: lora|mixlora|smore, rank, experts, active, ranks, fan_outs, gate_dims, gate, targets: ffn|all,
+    /// epochs, batch_size, lr, weight_decay }</c>. LoRA uses <c>rank</c>; MixLoRA <c>experts</c> (one number), <c>active</c>, <c>rank</c>;
+    /// S'MoRE the per-layer lists <c>experts</c>, <c>ranks</c>, <c>fan_outs</c>, <c>gate_dims</c>.
+    /// </summary>
+    private static SmoreJobSettings ReadSmore(YamlFields s, int seed, List<SpecError> errors)
+    {
+        var baseFolder = s.String("base", null, required: true) ?? "";
+        var task = s.String("task", "spam") ?? "spam";
+        if (task is not ("spam" or "sotu" or "brown"))
+        {
+            errors.Add(new SpecError(s.PathOf("task"), $"'{task}' is not a task; allowed: spam, sotu, brown"));
+        }
+        var kind = s.String("adapter", "smore") ?? "smore";
+        var gate = s.Enum("gate", GateKind.Switch);
+        int rank = s.Int("rank", 8, 1, 4096);
+        IAdapterSettings adapter;
+        switch (kind)
+        {
+            case "lora":
+                adapter = new LoraSettings(rank, 2.0 * rank);
+                break;
+            case "mixlora":
+                var experts = s.IntList("experts", [4], 1, 256);
+                adapter = new MixLoraSettings(experts.Count > 0 ? experts[0] : 4, s.Int("active", 2, 1, 256), rank, 2.0 * rank, gate);
+                break;
+            case "smore":
+                var layers = s.IntList("experts", [2, 2], 1, 256);
+                adapter = new SmoreSettings(layers, s.IntList("ranks", layers.Select(_ => rank).ToList(), 1, 4096),
+                    s.IntList("fan_outs", layers.Select(_ => 2).ToList(), 1, 256), s.IntList("gate_dims", layers.Select(_ => 8).ToList(), 1, 4096),
+                    s.Int("down_projection", 16, 1, 4096), gate);
+                break;
+            default:
+                errors.Add(new SpecError(s.PathOf("adapter"), $"'{kind}' is not an adapter; allowed: lora, mixlora, smore"));
+                adapter = new LoraSettings(rank, 2.0 * rank);
+                break;
+        }
+        try
+        {
+            switch (adapter)
             {
-                errors.Add(new SpecError("pretrain", "only applies to kind: pretrain"));
+                case LoraSettings lora:
+                    lora.Validate();
+                    break;
+                case MixLoraSettings mix:
+                    mix.Validate();
+                    break;
+                case SmoreSettings smore:
+                    smore.Validate();
+                    break;
             }
         }
-        top.RejectUnknown("name", "kind", "seed", "gpu", "checkpoint_every", "report_every", "pretrain", "gem");
-        return new JobSpec(name, kind, seed, gpu, checkpointEvery, reportEvery, pretrain, gem);
+        catch (ArgumentException e)
+        {
+            errors.Add(new SpecError(s.PathOf("adapter"), e.Message));
+        }
+        var targets = (s.String("targets", "ffn") ?? "ffn") switch
+        {
+            "ffn" => AdapterTargets.Ffn,
+            "all" => AdapterTargets.FfnAndAttention,
+            var other => Invalid(other),
+        };
+        AdapterTargets Invalid(string other)
+        {
+            errors.Add(new SpecError(s.PathOf("targets"), $"'{other}' is not allowed; use ffn (gate/up/down projections) or all (attention too)"));
+            return AdapterTargets.Ffn;
+        }
+        var fineTune = new FineTuneSettings(
+            Epochs: s.Int("epochs", 2, 1, 10_000),
+            BatchSize: s.Int("batch_size", 16, 1, 65_536),
+            LearningRate: s.Double("lr", 1e-3, 0, 10, minExclusive: true),
+            WeightDecay: s.Double("weight_decay", 0, 0, 10),
+            Seed: seed);
+        s.RejectUnknown("base", "task", "adapter", "rank", "experts", "active", "ranks", "fan_outs", "gate_dims", "down_projection", "gate", "targets",
+            "epochs", "batch_size", "lr", "weight_decay");
+        return new SmoreJobSettings(baseFolder, task, adapter, targets, fineTune);
     }
 
     private static IReadOnlyList<DatasetName> Corpus(YamlFields section, List<SpecError> errors)

@@ -105,7 +105,8 @@ public static class AdapterFineTuner
         return (double)correct / examples.Count;
     }
 
-    private static double TrainStep(LlamaForCausalLM model, ModelAdapters adapters, LocalOptimizer optimizer,
+    /// <summary>One optimisation step on a batch of (prompt, answer) pairs: answer-token cross-entropy plus the adapters' auxiliary losses.</summary>
+    internal static double TrainStep(LlamaForCausalLM model, ModelAdapters adapters, LocalOptimizer optimizer,
         IReadOnlyList<TorchSharp.Modules.Parameter> parameters, IReadOnlyList<(int[] Prompt, int[] Answer)> batch, double maxGradNorm)
     {
         using var scope = NewDisposeScope();

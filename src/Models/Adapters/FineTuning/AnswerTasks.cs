@@ -117,4 +117,26 @@ public static class AnswerTasks
         double u2 = random.NextDouble();
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
+
+    /// <summary>The real-data tasks by name (fetched beforehand): <c>spam</c> (SpamAssassin ham/spam, asked as " no"/" yes"),
+    /// <c>sotu</c> (State of the Union party), <c>brown</c> (four Brown genres).</summary>
+    public static AnswerTask Real(string name, DataCache cache, Gpt2Tokenizer tokenizer, int seed = 1) => name switch
+    {
+        "spam" => FromLabeledTexts("spam-assassin", LabeledTexts.Load(DatasetName.SpamAssassin, cache), tokenizer,
+            "\nIs this e-mail spam? Answer:", ["ham", "spam"], 64, 300, 0.1, 0.2, seed, ["no", "yes"]),
+        "sotu" => FromLabeledTexts("sotu-party", LabeledTexts.Load(DatasetName.StateOfTheUnion, cache), tokenizer,
+            "\nParty of the speaker:", ["Republican", "Democratic"], 128, 92, 0.15, 0.25, seed),
+        "brown" => FromLabeledTexts("brown-genre", LabeledTexts.Load(DatasetName.BrownCorpus, cache), tokenizer,
+            "\nGenre:", ["news", "learned", "fiction", "romance"], 96, 80, 0.2, 0.25, seed),
+        _ => throw new ArgumentException($"unknown task '{name}'; use spam, sotu or brown"),
+    };
+
+    /// <summary>The dataset a real task reads.</summary>
+    public static DatasetName RealDataset(string name) => name switch
+    {
+        "spam" => DatasetName.SpamAssassin,
+        "sotu" => DatasetName.StateOfTheUnion,
+        "brown" => DatasetName.BrownCorpus,
+        _ => throw new ArgumentException($"unknown task '{name}'; use spam, sotu or brown"),
+    };
 }
