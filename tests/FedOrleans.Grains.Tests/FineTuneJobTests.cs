@@ -76,4 +76,37 @@ public sealed class FineTuneJobTests(ClusterFixture fixture) : IClassFixture<Clu
         Assert.Contains("no checkpoint (config.json) in '/nonexistent/base'", missing.Message);
         Assert.Null(await registry.FindAsync("never-started"));
     }
+
+    [Fact]
+    public async Task A_federated_adapter_experiment_moves_and_averages_the_adapter_only()
+    {
+        await new DatasetFetcher(DataCache.Default).EnsureAsync(DatasetName.StateOfTheUnion);
+        var baseFolder = NanoBase();
+        var id = Specs.Id("fed-adapter");
+        var grain = fixture.Client.GetGrain<IExperimentGrain>(id);
+        await grain.StartAsync($"""
+            name: fed-adapter
+            seed: 3
+            rounds: 2
+            adapter: {"{"} base: '{baseFolder}', task: sotu, adapter: lora, rank: 2 {"}"}
+            federation: {"{"} clients: 3, partition: iid {"}"}
+            train: {"{"} epochs: 1, batch_size: 16, lr: 0.01 {"}"}
+            strategy: {"{"} kind: fedavg, fraction_fit: 1.0, min_fit_clients: 3, min_results: 3 {"}"}
+            """);
+        var status = await grain.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
+        Assert.True(status.Phase == ExperimentPhase.Completed, $"{status.Phase}: {status.Error}");
+        var report = await grain.GetReportAsync();
+        Assert.All(report.Rounds, r => Assert.InRange(r.TestAccuracy, 0.0, 1.0));
+        Assert.All(report.Rounds, r => Assert.Equal(3, r.Received));
+
+        // The global model is the adapter: LoRA rank 2 on every FFN projection, not the 3.3M-parameter base.
+        TorchRuntime.EnsureThreadConfigured();
+        using var model = LlamaCheckpoint.Load(baseFolder);
+        using var adapters = Models.Adapters.ModelAdapters.Apply(model, new Models.Adapters.LoraSettings(2, 4), Models.Adapters.AdapterTargets.Ffn, 0);
+        long adapterCount = adapters.TrainableParameterCount();
+        Assert.Equal(adapterCount * sizeof(float), report.FinalWeights.Length);
+        Assert.True(adapterCount * 100 < model.Config.ParameterCount, $"{adapterCount} adapter parameters against {model.Config.ParameterCount} in the base");
+        var clients = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => fixture.Client.GetGrain<IClientGrain>(GrainKeys.Client(id, i)).GetInfoAsync()));
+        Assert.All(clients, c => Assert.True(c.ShardSize > 0 && c.Fits == 2, $"client {c.Index}: {c.ShardSize} examples, {c.Fits} fits"));
+    }
 }

@@ -85,7 +85,14 @@ public abstract class ClientGrainBase(
         var global = ModelWeights.FromBytes(request.GlobalWeights);
         var stopwatch = Stopwatch.StartNew();
         FitOutcome outcome;
-        if (federation.Graph is { } graph)
+        if (federation.AdapterTrainer is { } adapterTrainer)
+        {
+            // Adapter experiments: the shard is this client's examples of the answer task; only adapter weights travel.
+            var examples = federation.AdapterPartition!.ClientIndices[_index];
+            _shardSize = examples.Length;
+            outcome = await gate.RunAsync(() => adapterTrainer.Fit(global, instructions, federation.AdapterTask!, examples, cancellationToken), cancellationToken);
+        }
+        else if (federation.Graph is { } graph)
         {
             // Graph experiments: the shard is this client's subgraph; θ (and φ_c) stay in the private state.
             var graphShard = graph.Shards[_index];
@@ -136,6 +143,10 @@ public abstract class ClientGrainBase(
         if (_shardSize < 0 && (await GetFederationAsync()).Graph is { } graph)
         {
             _shardSize = graph.Shards[_index].OwnedCount;
+        }
+        if (_shardSize < 0 && (await GetFederationAsync()).AdapterPartition is { } partition)
+        {
+            _shardSize = partition.ClientIndices[_index].Length;
         }
         if (_shardSize < 0)
         {

@@ -98,9 +98,12 @@ public sealed class ExperimentGrain(
             throw WireErrors.ForWire(e);
         }
         var initial = await gate.RunAsync(
-            () => federation.Graph is { } graph
-                ? federation.GraphTrainer!.InitialGlobal(graph.Graph.FeatureCount, graph.Graph.NumClasses, SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose))
-                : new ModelWeights(ModelFactory.InitialWeights(spec.Model, federation.Shape, SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose))),
+            () => federation switch
+            {
+                { Graph: { } graph } => federation.GraphTrainer!.InitialGlobal(graph.Graph.FeatureCount, graph.Graph.NumClasses, SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose)),
+                { AdapterTrainer: { } adapter } => adapter.InitialGlobal(SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose)),
+                _ => new ModelWeights(ModelFactory.InitialWeights(spec.Model, federation.Shape, SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose))),
+            },
             CancellationToken.None);
         var strategy = StrategyFactory.Create(spec);
         var strategyState = strategy.Initialize(initial, spec);
@@ -286,6 +289,11 @@ public sealed class ExperimentGrain(
         if (evaluate && federation.Graph is not null)
         {
             (evaluation, validationAccuracy) = await EvaluateGraphClientsAsync(spec, outcome.State.Global, ct);
+        }
+        else if (evaluate && federation.AdapterTrainer is { } adapterTrainer)
+        {
+            var weights = outcome.State.Global;
+            evaluation = await gate.RunAsync(() => adapterTrainer.Evaluate(weights, federation.AdapterTask!, spec.EvaluateSamples), ct);
         }
         else if (evaluate)
         {

@@ -1,3 +1,4 @@
+using FedOrleans.Models.Adapters.FineTuning;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Graphs;
@@ -43,7 +44,24 @@ public sealed class ExperimentFederation
         GraphTrainer = new GraphTrainer(experiment.Model, experiment.Method.TrainerMode(), experiment.Asfgnn);
     }
 
+    public ExperimentFederation(ExperimentSpec spec, AnswerTask task, Partition partition)
+    {
+        Spec = spec;
+        AdapterTask = task;
+        AdapterPartition = partition;
+        AdapterTrainer = new FederatedAdapterTrainer(spec.Adapter ?? throw new ArgumentException("an adapter federation needs a spec with an adapter section"));
+    }
+
     public ExperimentSpec Spec { get; }
+
+    /// <summary>An adapter experiment's answer task (its training examples are split over the clients); null otherwise.</summary>
+    public AnswerTask? AdapterTask { get; }
+
+    /// <summary>Which training examples of <see cref="AdapterTask"/> each client holds.</summary>
+    public Partition? AdapterPartition { get; }
+
+    /// <summary>An adapter experiment's trainer (fit, initial adapter, server-side evaluation); null otherwise.</summary>
+    public FederatedAdapterTrainer? AdapterTrainer { get; }
 
     public DatasetSplits Source => _source ?? throw NotImage();
 
@@ -65,7 +83,7 @@ public sealed class ExperimentFederation
     /// <summary>A graph experiment's trainer (fit and client-side evaluation); null for image experiments.</summary>
     public GraphTrainer? GraphTrainer { get; }
 
-    private InvalidOperationException NotImage() => new($"experiment '{Spec.Name}' is a graph experiment: it has no image dataset");
+    private InvalidOperationException NotImage() => new($"experiment '{Spec.Name}' is a {(Graph is null ? "adapter" : "graph")} experiment: it has no image dataset");
 
     public ClientShard Shard(int client, float[]? privateState = null)
     {

@@ -134,7 +134,7 @@ public static partial class JobSpecParser
     /// epochs, batch_size, lr, weight_decay }</c>. LoRA uses <c>rank</c>; MixLoRA <c>experts</c> (one number), <c>active</c>, <c>rank</c>;
     /// S'MoRE the per-layer lists <c>experts</c>, <c>ranks</c>, <c>fan_outs</c>, <c>gate_dims</c>.
     /// </summary>
-    private static SmoreJobSettings ReadSmore(YamlFields s, int seed, List<SpecError> errors)
+    internal static SmoreJobSettings ReadSmore(YamlFields s, int seed, List<SpecError> errors, bool federated = false)
     {
         var baseFolder = s.String("base", null, required: true) ?? "";
         var task = s.String("task", "spam") ?? "spam";
@@ -196,14 +196,17 @@ public static partial class JobSpecParser
             errors.Add(new SpecError(s.PathOf("targets"), $"'{other}' is not allowed; use ffn (gate/up/down projections) or all (attention too)"));
             return AdapterTargets.Ffn;
         }
-        var fineTune = new FineTuneSettings(
-            Epochs: s.Int("epochs", 2, 1, 10_000),
-            BatchSize: s.Int("batch_size", 16, 1, 65_536),
-            LearningRate: s.Double("lr", 1e-3, 0, 10, minExclusive: true),
-            WeightDecay: s.Double("weight_decay", 0, 0, 10),
-            Seed: seed);
-        s.RejectUnknown("base", "task", "adapter", "rank", "experts", "active", "ranks", "fan_outs", "gate_dims", "down_projection", "gate", "targets",
-            "epochs", "batch_size", "lr", "weight_decay");
+        // In a federated experiment the local training comes from the experiment's train section (epochs, batch_size, lr per round).
+        var fineTune = federated
+            ? new FineTuneSettings(Seed: seed)
+            : new FineTuneSettings(
+                Epochs: s.Int("epochs", 2, 1, 10_000),
+                BatchSize: s.Int("batch_size", 16, 1, 65_536),
+                LearningRate: s.Double("lr", 1e-3, 0, 10, minExclusive: true),
+                WeightDecay: s.Double("weight_decay", 0, 0, 10),
+                Seed: seed);
+        string[] keys = ["base", "task", "adapter", "rank", "experts", "active", "ranks", "fan_outs", "gate_dims", "down_projection", "gate", "targets"];
+        s.RejectUnknown(federated ? keys : [.. keys, "epochs", "batch_size", "lr", "weight_decay"]);
         return new SmoreJobSettings(baseFolder, task, adapter, targets, fineTune);
     }
 

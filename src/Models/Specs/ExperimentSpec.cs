@@ -29,7 +29,8 @@ public sealed record ExperimentSpec(
     AdaptationSpec? Adaptation = null,
     int EvaluateSamples = 0,
     GpuRequirement Gpu = GpuRequirement.None,
-    GraphSpec? Graph = null)
+    GraphSpec? Graph = null,
+    Jobs.SmoreJobSettings? Adapter = null)
 {
     /// <summary>The graph experiment this spec describes (null for image experiments): method, federation and settings for <see cref="GraphSimulation"/>.</summary>
     public GraphExperimentSpec? GraphExperiment => Graph is null ? null : new GraphExperimentSpec(

@@ -134,12 +134,19 @@ public static partial class SpecParser
         var seed = top.ULong("seed", 0);
         var rounds = top.Int("rounds", 10, 1, MaxRounds, required: true);
         bool isGraph = top.Has("graph");
-        var dataset = top.Enum("dataset", isGraph ? DatasetName.GraphTool : DatasetName.Mnist, required: !isGraph);
+        bool isAdapter = top.Has("adapter");
+        var adapter = isAdapter ? Jobs.JobSpecParser.ReadSmore(top.Section("adapter"), (int)(seed % int.MaxValue), errors, federated: true) : null;
+        if (isAdapter && top.Has("dataset"))
+        {
+            errors.Add(new SpecError("dataset", "an adapter experiment names its task in adapter.task; remove the top-level dataset"));
+        }
+        var dataset = isAdapter ? Adapters.FineTuning.AnswerTasks.RealDatasetOrDefault(adapter!.Task)
+            : top.Enum("dataset", isGraph ? DatasetName.GraphTool : DatasetName.Mnist, required: !isGraph);
         if (isGraph && top.Has("dataset"))
         {
             errors.Add(new SpecError("dataset", "a graph experiment names its graph in graph.dataset; remove the top-level dataset"));
         }
-        else if (!isGraph && !DatasetCatalog.Get(dataset).IsTrainingSet)
+        else if (!isGraph && !isAdapter && !DatasetCatalog.Get(dataset).IsTrainingSet)
         {
             errors.Add(new SpecError("dataset", $"{YamlFields.EnumName(dataset)} is a file collection (photos for mnist-m, or graph-tool networks for graph experiments), not an image training set"));
         }
@@ -190,6 +197,10 @@ public static partial class SpecParser
         if (!isGraph)
         {
             modelFields.RejectUnknown("kind", "hidden");
+        }
+        if (isAdapter && (top.Has("model") || top.Has("adaptation") || isGraph))
+        {
+            errors.Add(new SpecError(top.Has("model") ? "model" : top.Has("adaptation") ? "adaptation" : "graph", "an adapter experiment's model is adapter.base with adapter.adapter; remove this section"));
         }
         GraphSpec? graph = isGraph ? ReadGraph(top, modelFields, errors) with { Partition = graphPartition, CrossClientEdges = crossClientEdges } : null;
 
@@ -288,9 +299,9 @@ public static partial class SpecParser
         }
         f.RejectUnknown("fail_clients", "dropout_rate");
 
-        top.RejectUnknown("name", "seed", "rounds", "dataset", "trainer", "round_timeout_s", "evaluate_every", "federation", "model", "train", "strategy", "faults", "adaptation", "evaluate_samples", "gpu", "graph");
+        top.RejectUnknown("name", "seed", "rounds", "dataset", "trainer", "round_timeout_s", "evaluate_every", "federation", "model", "train", "strategy", "faults", "adaptation", "evaluate_samples", "gpu", "graph", "adapter");
         return new ExperimentSpec(name, seed, rounds, dataset, federation, new ModelSpec(modelKind, hidden, adaptation?.Loss), trainer, train, strategy,
-            TimeSpan.FromSeconds(timeout), evaluateEvery, faults, adaptation, evaluateSamples, gpu, graph);
+            TimeSpan.FromSeconds(timeout), evaluateEvery, faults, adaptation, evaluateSamples, gpu, graph, adapter);
     }
 
     /// <summary>The graph section, and for graph experiments the model section's GNN fields (kind gcn/sage, hidden, dropout, activation).</summary>

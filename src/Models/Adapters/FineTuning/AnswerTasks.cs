@@ -131,6 +131,9 @@ public static class AnswerTasks
         _ => throw new ArgumentException($"unknown task '{name}'; use spam, sotu or brown"),
     };
 
+    /// <summary>The dataset a real task reads, or SpamAssassin for an unknown name (the spec parser reports that one).</summary>
+    public static DatasetName RealDatasetOrDefault(string name) => name is "spam" or "sotu" or "brown" ? RealDataset(name) : DatasetName.SpamAssassin;
+
     /// <summary>The dataset a real task reads.</summary>
     public static DatasetName RealDataset(string name) => name switch
     {
