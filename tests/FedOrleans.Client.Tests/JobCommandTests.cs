@@ -71,6 +71,16 @@ public sealed class JobCommandTests
         Assert.True(File.Exists(Path.Combine(adapterFolder, "adapters.safetensors")));
         Assert.False(File.Exists(Path.Combine(adapterFolder, "model.safetensors")), "an adapter job saves the adapter, never the base");
 
+        // The same adapter, federated: two clients fine-tune it on their share of the task, the experiment averages it.
+        var fedId = $"t-fed-{suffix}";
+        var federated = await Cli.RunAsync(folder, "run", Path.Combine(Root(), "experiments", "smore-federated.yaml"), "--id", fedId,
+            "--set", $"adapter.base=job:{pretrainId}", "--set", "adapter.task=sotu", "--set", "adapter.adapter=lora", "--set", "adapter.rank=2",
+            "--set", "rounds=1", "--set", "federation.clients=2", "--set", "strategy.min_fit_clients=2", "--set", "strategy.min_results=2");
+        Assert.True(federated.ExitCode == 0, federated.ToString());
+        var clientsCsv = File.ReadAllLines(Path.Combine(folder, "results", fedId, "clients.csv"));
+        Assert.Equal("client,examples,Republican,Democratic", clientsCsv[0]);
+        Assert.Equal(3, clientsCsv.Length);
+
         var wrongKind = await Cli.RunAsync(folder, "pretrain", Path.Combine(Root(), "experiments", "gem-nano.yaml"));
         Assert.Equal(2, wrongKind.ExitCode);
         Assert.Contains("fedorleans finetune gem", wrongKind.Output);

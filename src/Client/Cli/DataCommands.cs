@@ -136,6 +136,21 @@ public static class DataCommands
         {
             return await GraphPartitionAsync(spec, graphExperiment, output, show, cache, ct);
         }
+        if (spec.Adapter is not null)
+        {
+            if (!await FetchWithProgressAsync(new DatasetFetcher(cache), [spec.Dataset], false, ct))
+            {
+                return ExitCodes.DataUnavailable;
+            }
+            var adapterCsv = AdapterLayoutCsv(spec, cache);
+            Console.Write(adapterCsv);
+            if (output is not null)
+            {
+                Directory.CreateDirectory(output.FullName);
+                await File.WriteAllTextAsync(Path.Combine(output.FullName, "clients.csv"), adapterCsv, ct);
+            }
+            return ExitCodes.Ok;
+        }
         DatasetName[] needed = spec.Adaptation is { } adaptation ? [spec.Dataset, adaptation.Target] : [spec.Dataset];
         if (!await FetchWithProgressAsync(new DatasetFetcher(cache), needed, false, ct))
         {
@@ -231,6 +246,22 @@ public static class DataCommands
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(path)}");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>An adapter experiment's clients.csv: each client's number of training examples of the answer task, per answer.</summary>
+    public static string AdapterLayoutCsv(ExperimentSpec spec, DataCache cache)
+    {
+        var adapter = spec.Adapter ?? throw new ArgumentException("not an adapter experiment", nameof(spec));
+        var task = Models.Adapters.FineTuning.AnswerTasks.Real(adapter.Task, cache, Models.Llm.Gpt2Tokenizer.Create(), (int)(spec.Seed % int.MaxValue) + 1);
+        var labels = task.Train.Select(e => e.Answer).ToArray();
+        var partition = Partitioner.Create(spec.Federation, labels, task.Choices.Count);
+        var histograms = partition.ClassHistograms(labels, task.Choices.Count);
+        var csv = new System.Text.StringBuilder($"client,examples,{string.Join(",", task.ChoiceNames)}\n");
+        for (int c = 0; c < partition.Clients; c++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{c},{partition.ClientIndices[c].Length},{string.Join(",", histograms[c])}\n");
+        }
+        return csv.ToString();
     }
 
     /// <summary>The spec's client layout and its clients.csv, from the cached labels only.</summary>

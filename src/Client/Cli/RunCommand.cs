@@ -108,9 +108,12 @@ public static partial class RunCommand
         {
             foreach (var p in plan)
             {
-                layouts[p] = p.Spec.GraphExperiment is { } graph
-                    ? GraphSimulation.Federate(graph, GraphDatasets.Load(graph.Data, cache)).StatisticsCsv()
-                    : DataCommands.Layout(p.Spec, cache).Csv;
+                layouts[p] = p.Spec switch
+                {
+                    { GraphExperiment: { } graph } => GraphSimulation.Federate(graph, GraphDatasets.Load(graph.Data, cache)).StatisticsCsv(),
+                    { Adapter: not null } => DataCommands.AdapterLayoutCsv(p.Spec, cache),
+                    _ => DataCommands.Layout(p.Spec, cache).Csv,
+                };
             }
         }
         catch (DataFormatException e)
