@@ -22,7 +22,12 @@ public static class TestClusters
             o.ConcurrentFits = 2;
             o.DataRoot = dataRoot ?? "";
         }, metadata: created++ == gpuSilo ? new Dictionary<string, string> { [FedOrleansNames.DeviceMetadata] = "cuda" } : null));
-        builder.ConfigureClient(client => client.AddMemoryStreams(FedOrleansNames.StreamProvider));
+        builder.ConfigureClient(client =>
+        {
+            client.AddMemoryStreams(FedOrleansNames.StreamProvider);
+            // The tests long-poll (WaitForAsync with minutes of patience), like the console: not Orleans' 30 s default.
+            client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = FedOrleansSiloBuilderExtensions.ResponseTimeout);
+        });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
