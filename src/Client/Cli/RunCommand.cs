@@ -225,7 +225,12 @@ public static partial class RunCommand
     {
         var spec = run.Spec;
         var wall = Stopwatch.StartNew();
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(run.Id)}[/] on the {Markup.Escape(connection.Description)}: {spec.Rounds} rounds, {spec.TotalClients} clients, {Markup.Escape(spec.Graph is { } g ? $"{g.Model.Kind} on {g.Data.Name}, {g.Partition} split" : $"{spec.Model} on {spec.Dataset}")}{(spec.Adaptation is { } a ? " -> " + a.Target : "")}");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(run.Id)}[/] on the {Markup.Escape(connection.Description)}: {spec.Rounds} rounds, {spec.TotalClients} clients, {Markup.Escape(spec switch
+        {
+            { Graph: { } g } => $"{g.Model.Kind} on {g.Data.Name}, {g.Partition} split",
+            { Adapter: { } ad } => $"{ad.Adapter.Describe()} adapter on {ad.Task} ({ad.Base})",
+            _ => $"{spec.Model} on {spec.Dataset}",
+        })}{(spec.Adaptation is { } a ? " -> " + a.Target : "")}");
         int printed = -1;
         ExperimentReport report;
         try
