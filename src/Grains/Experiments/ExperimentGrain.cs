@@ -35,9 +35,7 @@ public sealed class ExperimentGrain(
 
     private ProgressWaiters? _waiters;
     private ExperimentSpec? _spec;
-    private Task? _loop;
-    private CancellationTokenSource? _loopCancellation;
-    private bool _cancelRequested;
+    private readonly BackgroundLoop _loop = new();
     private IAsyncStream<ExperimentEvent>? _progress;
     private ClientActivity[] _activity = [];
 
@@ -62,11 +60,7 @@ public sealed class ExperimentGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Stop the loop without recording anything for the round in flight: the next activation redoes it.
-        if (_loop is { IsCompleted: false } loop)
-        {
-            await _loopCancellation!.CancelAsync();
-            await loop;
-        }
+        await _loop.StopAsync();
     }
 
     public async Task<ExperimentStatus> StartAsync(string specYaml)
@@ -177,13 +171,7 @@ public sealed class ExperimentGrain(
         {
             return Status();
         }
-        _cancelRequested = true;
-        if (_loop is { IsCompleted: false } loop)
-        {
-            await _loopCancellation!.CancelAsync();
-            await loop;
-        }
-        else
+        if (!await _loop.CancelAsync())
         {
             await FinishAsync(ExperimentPhase.Cancelled, null);
         }
@@ -197,7 +185,7 @@ public sealed class ExperimentGrain(
         {
             return UnregisterResumeReminderAsync();
         }
-        if (_loop is null || _loop.IsCompleted)
+        if (!_loop.IsRunning)
         {
             StartLoop();
         }
@@ -207,9 +195,7 @@ public sealed class ExperimentGrain(
     private void StartLoop()
     {
         var spec = Spec() ?? throw new InvalidOperationException($"experiment '{Id}' has no spec to run");
-        _loopCancellation?.Dispose();
-        _loopCancellation = new CancellationTokenSource();
-        _loop = RunLoopAsync(spec, _loopCancellation.Token);
+        _loop.Start(ct => RunLoopAsync(spec, ct));
     }
 
     private async Task RunLoopAsync(ExperimentSpec spec, CancellationToken ct)
@@ -250,7 +236,7 @@ public sealed class ExperimentGrain(
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            if (_cancelRequested)
+            if (_loop.CancelRequested)
             {
                 await FinishAsync(ExperimentPhase.Cancelled, null);
             }

@@ -32,9 +32,7 @@ public abstract class FineTuneJobGrainBase(
 
     private ProgressWaiters? _waiters;
     private JobSpec? _spec;
-    private Task? _loop;
-    private CancellationTokenSource? _loopCancellation;
-    private bool _cancelRequested;
+    private readonly BackgroundLoop _loop = new();
     private IAsyncStream<JobStatus>? _progress;
 
     /// <summary>Long polls waiting for progress (created on first use: it needs this grain's <c>Reached</c>).</summary>
@@ -65,11 +63,7 @@ public abstract class FineTuneJobGrainBase(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_loop is { IsCompleted: false } loop)
-        {
-            await _loopCancellation!.CancelAsync();
-            await loop;
-        }
+        await _loop.StopAsync();
     }
 
     public async Task<JobStatus> StartAsync(string specYaml)
@@ -121,13 +115,7 @@ public abstract class FineTuneJobGrainBase(
         {
             return Status();
         }
-        _cancelRequested = true;
-        if (_loop is { IsCompleted: false } loop)
-        {
-            await _loopCancellation!.CancelAsync();
-            await loop;
-        }
-        else
+        if (!await _loop.CancelAsync())
         {
             await FinishAsync(ExperimentPhase.Cancelled, null);
         }
@@ -140,7 +128,7 @@ public abstract class FineTuneJobGrainBase(
         {
             return UnregisterReminderAsync();
         }
-        if (_loop is null || _loop.IsCompleted)
+        if (!_loop.IsRunning)
         {
             StartLoop();
         }
@@ -150,10 +138,7 @@ public abstract class FineTuneJobGrainBase(
     private void StartLoop()
     {
         var spec = Spec() ?? throw new InvalidOperationException($"job '{Id}' has no spec to run");
-        _loopCancellation?.Dispose();
-        _loopCancellation = new CancellationTokenSource();
-        var ct = _loopCancellation.Token;
-        _loop = RunJobAsync(() => RunLoopAsync(spec, ct), ct);
+        _loop.Start(ct => RunJobAsync(() => RunLoopAsync(spec, ct), ct));
     }
 
     private async Task<bool> RunLoopAsync(JobSpec spec, CancellationToken ct)
@@ -203,7 +188,7 @@ public abstract class FineTuneJobGrainBase(
                 state.State.CheckpointStep = runner.Step;
                 await state.WriteStateAsync(CancellationToken.None);
             }
-            if (_cancelRequested)
+            if (_loop.CancelRequested)
             {
                 await FinishAsync(ExperimentPhase.Cancelled, null);
             }

@@ -23,8 +23,7 @@ public sealed class TunerGrain(
     private static readonly TimeSpan TrialPoll = TimeSpan.FromSeconds(20);
 
     private ProgressWaiters? _waiters;
-    private Task? _loop;
-    private CancellationTokenSource? _loopCancellation;
+    private readonly BackgroundLoop _loop = new();
     private StudySpec? _study;
 
     /// <summary>Long polls waiting for progress (created on first use: it needs this grain's <c>Reached</c>).</summary>
@@ -45,11 +44,7 @@ public sealed class TunerGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_loop is { IsCompleted: false } loop)
-        {
-            await _loopCancellation!.CancelAsync();
-            await loop;
-        }
+        await _loop.StopAsync();
     }
 
     public async Task<TunerStatus> StartAsync(string studyYaml, string experimentYaml)
@@ -106,7 +101,7 @@ public sealed class TunerGrain(
             }
             return;
         }
-        if (_loop is null || _loop.IsCompleted)
+        if (!_loop.IsRunning)
         {
             StartLoop();
         }
@@ -114,9 +109,7 @@ public sealed class TunerGrain(
 
     private void StartLoop()
     {
-        _loopCancellation?.Dispose();
-        _loopCancellation = new CancellationTokenSource();
-        _loop = RunLoopAsync(_loopCancellation.Token);
+        _loop.Start(RunLoopAsync);
     }
 
     private async Task RunLoopAsync(CancellationToken ct)
