@@ -71,7 +71,7 @@ public static class JobCommands
             return ExitCodes.BadInput;
         }
         var jobId = id ?? spec.Name;
-        if (JobSpecParser.TryParse($"name: {jobId}\nkind: pretrain\n").Spec is null)
+        if (!System.Text.RegularExpressions.Regex.IsMatch(jobId, "^[a-z0-9][a-z0-9_-]{0,63}$"))
         {
             ConsoleOutput.Error($"job id '{jobId}' is not allowed; use 1-64 characters a-z, 0-9, '-', '_' (--id)");
             return ExitCodes.BadInput;
