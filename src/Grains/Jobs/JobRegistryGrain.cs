@@ -46,10 +46,3 @@ public sealed class JobRegistryGrain(
 
     public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>(state.State.Jobs.Keys.Order(StringComparer.Ordinal).ToList());
 }
-
-[GenerateSerializer, Alias("fedorleans.JobRegistryState")]
-public sealed class JobRegistryState
-{
-    /// <summary>Job id to whether it runs as a GPU job.</summary>
-    [Id(0)] public Dictionary<string, bool> Jobs { get; set; } = [];
-}

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using FedOrleans.Contracts;
-using FedOrleans.Grains.Placement;
 using FedOrleans.Grains.Training;
 using FedOrleans.Models.Jobs;
 using FedOrleans.Models.Llm;
@@ -61,16 +60,4 @@ public abstract class InferenceGrainBase(TrainingGate gate, ILocalSiloDetails si
             throw new ArgumentException(e.Message);
         }
     }
-}
-
-/// <summary>Inference on any silo.</summary>
-[GrainType(FedOrleansNames.InferenceGrainType)]
-public sealed class InferenceGrain(TrainingGate gate, ILocalSiloDetails silo) : InferenceGrainBase(gate, silo);
-
-/// <summary>Inference on a GPU silo, holding one of its GPU job slots while it runs.</summary>
-[GrainType(FedOrleansNames.GpuInferenceGrainType)]
-[GpuPlacementFilter]
-public sealed class GpuInferenceGrain(TrainingGate gate, GpuJobSlots gpu, ILocalSiloDetails silo) : InferenceGrainBase(gate, silo)
-{
-    protected override Task<T> RunAsync<T>(Func<Task<T>> work) => gpu.RunAsync(work, CancellationToken.None);
 }
