@@ -19,15 +19,10 @@ public sealed class FederationPageTests
         await using var run = Cli.Start(folder, "run", spec, "--cluster", $"127.0.0.1:{gateway.ToString(CultureInfo.InvariantCulture)}");
         var baseUrl = $"http://127.0.0.1:{http.ToString(CultureInfo.InvariantCulture)}";
         using var client = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        for (var deadline = DateTime.UtcNow + Patience; ; await Task.Delay(250))
-        {
-            var list = JsonNode.Parse(await client.GetStringAsync("/federation/api/experiments"))!.AsArray();
-            if (list.Any(e => (string?)e!["id"] == "live" && (int)e["round"]! >= 1))
-            {
-                break;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"the experiment did not show up in /federation/api/experiments; console:\n{run.Output}");
-        }
+        // The console prints each finished round: once round 1 is out, the experiment is registered and running.
+        await run.WaitForOutputAsync("round 1/400").WaitAsync(Patience);
+        var list = JsonNode.Parse(await client.GetStringAsync("/federation/api/experiments"))!.AsArray();
+        Assert.True(list.Any(e => (string?)e!["id"] == "live" && (int)e["round"]! >= 1), $"/federation/api/experiments lacks the running experiment: {list.ToJsonString()}");
 
         await using var browser = await HeadlessChromium.OpenAsync($"{baseUrl}/federation", Patience);
         await browser.WaitUntilAsync("!document.getElementById('detail').hidden && document.getElementById('title').textContent === 'live'",

@@ -36,7 +36,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
         var psi = new ProcessStartInfo(Executable()) { RedirectStandardError = true, RedirectStandardOutput = true };
         // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
         foreach (var arg in new[] { "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                     "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1", $"--user-data-dir={profile}", url })
+                     "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1", $"--user-data-dir={profile}", "about:blank" })
         {
             psi.ArgumentList.Add(arg);
         }
@@ -73,16 +73,14 @@ public sealed class HeadlessChromium : IAsyncDisposable
                     throw new TimeoutException($"Chromium did not open its DevTools endpoint within {timeout}; its output:\n{log}");
                 }
             }
-            // ws://127.0.0.1:PORT/devtools/browser/ID -> the page targets are listed at http://127.0.0.1:PORT/json/list
-            var http = new Uri(new Uri(browserSocket.Replace("ws://", "http://", StringComparison.Ordinal)), "/json/list");
+            // ws://127.0.0.1:PORT/devtools/browser/ID -> PUT http://127.0.0.1:PORT/json/new?URL opens the page and names its socket.
+            var http = new Uri(new Uri(browserSocket.Replace("ws://", "http://", StringComparison.Ordinal)), "/json/new?" + url);
             using var client = new HttpClient();
-            string? pageSocket = null;
-            for (var deadline = DateTime.UtcNow + timeout; pageSocket is null && DateTime.UtcNow < deadline; await Task.Delay(200))
-            {
-                var targets = JsonNode.Parse(await client.GetStringAsync(http))!.AsArray();
-                pageSocket = targets.FirstOrDefault(t => (string?)t!["type"] == "page")?["webSocketDebuggerUrl"]?.GetValue<string>();
-            }
-            await browser._socket.ConnectAsync(new Uri(pageSocket ?? throw new TimeoutException("Chromium opened no page")), CancellationToken.None);
+            using var opened = await client.PutAsync(http, null);
+            opened.EnsureSuccessStatusCode();
+            var pageSocket = JsonNode.Parse(await opened.Content.ReadAsStringAsync())?["webSocketDebuggerUrl"]?.GetValue<string>()
+                ?? throw new InvalidOperationException($"Chromium's /json/new answered without a page socket");
+            await browser._socket.ConnectAsync(new Uri(pageSocket), CancellationToken.None);
             return browser;
         }
         catch
@@ -93,14 +91,14 @@ public sealed class HeadlessChromium : IAsyncDisposable
     }
 
     /// <summary>Evaluates <paramref name="expression"/> in the page and returns its value as JSON (null for undefined).</summary>
-    public async Task<JsonNode?> EvaluateAsync(string expression)
+    public async Task<JsonNode?> EvaluateAsync(string expression, bool awaitPromise = false)
     {
         int id = ++_nextId;
         var request = new JsonObject
         {
             ["id"] = id,
             ["method"] = "Runtime.evaluate",
-            ["params"] = new JsonObject { ["expression"] = expression, ["returnByValue"] = true },
+            ["params"] = new JsonObject { ["expression"] = expression, ["returnByValue"] = true, ["awaitPromise"] = awaitPromise },
         };
         await _socket.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
         while (true)
@@ -118,22 +116,37 @@ public sealed class HeadlessChromium : IAsyncDisposable
         }
     }
 
-    /// <summary>Polls <paramref name="expression"/> until it is true; fails with <paramref name="what"/> and the last page state otherwise.</summary>
+    /// <summary>
+    /// Waits until <paramref name="expression"/> is true in the page: the page itself re-checks it on every DOM
+    /// change (a MutationObserver), so the test reacts to the update rather than sleeping. Re-armed only if
+    /// the page navigates (its JavaScript context is replaced while it loads).
+    /// </summary>
     public async Task WaitUntilAsync(string expression, string what, TimeSpan timeout)
     {
+        var deadline = DateTime.UtcNow + timeout;
         string? lastError = null;
-        for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline; await Task.Delay(250))
+        while (DateTime.UtcNow < deadline)
         {
+            int ms = (int)Math.Max(1, (deadline - DateTime.UtcNow).TotalMilliseconds);
+            var script = $$"""
+                new Promise(resolve => {
+                  const check = () => { try { return Boolean({{expression}}); } catch { return false; } };
+                  if (check()) { resolve(true); return; }
+                  const observer = new MutationObserver(() => { if (check()) { observer.disconnect(); clearTimeout(timer); resolve(true); } });
+                  observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+                  const timer = setTimeout(() => { observer.disconnect(); resolve(false); }, {{ms}});
+                })
+                """;
             try
             {
-                if ((await EvaluateAsync($"Boolean({expression})"))?.GetValue<bool>() == true)
+                if ((await EvaluateAsync(script, awaitPromise: true))?.GetValue<bool>() == true)
                 {
                     return;
                 }
             }
             catch (InvalidOperationException e)
             {
-                // The page may still be loading (its elements do not exist yet): keep polling, remember why.
+                // The page navigated or was still loading (its context was replaced): arm the observer again.
                 lastError = e.Message;
             }
         }

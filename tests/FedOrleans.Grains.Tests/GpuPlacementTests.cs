@@ -13,13 +13,7 @@ public sealed class GpuPlacementTests
     {
         await using var cluster = await TestClusters.StartAsync(3, gpuSilo: 1);
         // Every silo sees the one GPU silo through the membership's silo metadata.
-        // (The metadata travels with membership updates: give a loaded machine a few seconds.)
-        var seen = cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<GpuSilos>().Active()).ToList();
-        for (int attempt = 0; attempt < 100 && seen.Any(g => g.Count == 0); attempt++)
-        {
-            await Task.Delay(200);
-            seen = cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<GpuSilos>().Active()).ToList();
-        }
+        var seen = await GpuSilosSeenByEverySiloAsync(cluster);
         Assert.All(seen, gpus => Assert.Single(gpus));
         Assert.Single(seen.Select(g => g[0]).Distinct());
         var gpuSilo = cluster.Silos.Single(s => s.SiloAddress == seen[0][0]);
@@ -83,13 +77,8 @@ public sealed class GpuPlacementTests
         await new Models.Data.DatasetFetcher(Models.Data.DataCache.Default).EnsureAsync(Models.Data.DatasetName.MobyDick);
         await using (var cluster = await TestClusters.StartAsync(2, gpuSilo: 0))
         {
-            string gpuSilo = "";
-            for (int attempt = 0; attempt < 100 && gpuSilo.Length == 0; attempt++)
-            {
-                var gpus = cluster.Silos[1].ServiceProvider.GetRequiredService<GpuSilos>().Active();
-                gpuSilo = gpus.Count == 1 ? gpus[0].ToString() : "";
-                await Task.Delay(gpuSilo.Length == 0 ? 200 : 0);
-            }
+            var seen = await GpuSilosSeenByEverySiloAsync(cluster);
+            string gpuSilo = seen[1].Count == 1 ? seen[1][0].ToString() : "";
             Assert.NotEqual("", gpuSilo);
             var registry = cluster.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
             var id = Specs.Id("gpu-job");
@@ -106,5 +95,23 @@ public sealed class GpuPlacementTests
                 cpuOnly.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).StartAsync(Specs.Id("gpu-job"), spec));
             Assert.Contains("gpu: required", error.Message);
         }
+    }
+
+    /// <summary>
+    /// Each silo's view of the GPU silos, once every silo sees at least one. Silo metadata is fetched by each
+    /// silo's metadata cache after a membership change and Orleans exposes no event for it, so this asks
+    /// again until it is there (at most 20 s).
+    /// </summary>
+    private static async Task<List<IReadOnlyList<Orleans.Runtime.SiloAddress>>> GpuSilosSeenByEverySiloAsync(Orleans.TestingHost.InProcessTestCluster cluster)
+    {
+        List<IReadOnlyList<Orleans.Runtime.SiloAddress>> Seen() =>
+            cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<GpuSilos>().Active()).ToList();
+        var seen = Seen();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); seen.Any(g => g.Count == 0) && DateTime.UtcNow < deadline && await timer.WaitForNextTickAsync();)
+        {
+            seen = Seen();
+        }
+        return seen;
     }
 }
