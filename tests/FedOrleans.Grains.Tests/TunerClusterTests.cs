@@ -8,7 +8,7 @@ public sealed class TunerClusterTests(ClusterFixture fixture) : IClassFixture<Cl
     private const string Experiment = """
         name: tune-karate
         seed: 2
-        rounds: 3
+        rounds: 40
         graph: { dataset: karate, train_fraction: 0.3, second_steps: 2 }
         federation: { clients: 2, partition: random }
         model: { kind: gcn, hidden: 8 }
@@ -45,6 +45,7 @@ public sealed class TunerClusterTests(ClusterFixture fixture) : IClassFixture<Cl
 
         var first = await tuner.WaitForAsync(1, TimeSpan.FromMinutes(3));
         Assert.True(first.Finished >= 1, $"phase {first.Phase}, {first.Finished} finished, error {first.Error}");
+        // (Each trial runs 40 rounds so that the study is still running when it is deactivated, even on a fast machine.)
         await tuner.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
 
         var status = await tuner.WaitForAsync(5, TimeSpan.FromMinutes(5));
