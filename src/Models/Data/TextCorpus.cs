@@ -83,8 +83,8 @@ public static partial class TextCorpus
         return string.Join('\n', paragraphs);
     }
 
-    /// <summary>Every regular file of a .tgz package archive as text, by path inside the archive.</summary>
-    internal static Dictionary<string, string> ReadArchive(string path)
+    /// <summary>Every regular file of a .tgz package archive (or those <paramref name="include"/> keeps) as text, by path inside the archive.</summary>
+    internal static Dictionary<string, string> ReadArchive(string path, Func<string, bool>? include = null)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         try
@@ -94,7 +94,7 @@ public static partial class TextCorpus
             using var reader = new TarReader(gzip);
             while (reader.GetNextEntry() is { } entry)
             {
-                if (entry.DataStream is null || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                if (entry.DataStream is null || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || include?.Invoke(entry.Name) == false)
                 {
                     continue;
                 }

@@ -32,6 +32,8 @@ public sealed class Gpt2Tokenizer : ITextTokenizer
 
     public int EndOfTextId => EndOfText;
 
+    public int? BeginOfTextId => null;
+
     public static Gpt2Tokenizer Create(params IReadOnlyList<string> addedTokens)
     {
         var special = new Dictionary<string, int>(StringComparer.Ordinal);

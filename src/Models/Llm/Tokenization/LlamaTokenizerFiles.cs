@@ -1,0 +1,191 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.ML.Tokenizers;
+
+namespace FedOrleans.Models.Llm.Tokenization;
+
+/// <summary>
+/// Reads the tokenizer of a Hugging Face checkpoint folder, in this order: <c>tokenizer.json</c> (either Llama
+/// design, see <see cref="HfTokenizerJson"/>), else <c>tokenizer.model</c> (a SentencePiece model, Llama 1/2, or
+/// a tiktoken file, Llama 3's original release). <c>tokenizer_config.json</c>, where present, names the begin-
+/// and end-of-text tokens and (for a bare tiktoken file) the special tokens. A folder with none of these files
+/// has no tokenizer of its own: FedOrleans' own models use GPT-2 (<see cref="Gpt2Tokenizer"/>).
+/// </summary>
+public static class LlamaTokenizerFiles
+{
+    public const string SentencePieceOrTiktokenFileName = "tokenizer.model";
+    public const string ConfigFileName = "tokenizer_config.json";
+
+    /// <summary>Whether the folder ships a tokenizer (tokenizer.json or tokenizer.model).</summary>
+    public static bool Exist(string folder) =>
+        File.Exists(Path.Combine(folder, HfTokenizerJson.FileName)) || File.Exists(Path.Combine(folder, SentencePieceOrTiktokenFileName));
+
+    /// <summary>The folder's tokenizer with <paramref name="addedTokens"/> after its vocabulary; <see cref="CheckpointException"/> when it has none or it cannot be read.</summary>
+    public static LlamaFamilyTokenizer Load(string folder, IReadOnlyList<string>? addedTokens = null)
+    {
+        addedTokens ??= [];
+        var json = Path.Combine(folder, HfTokenizerJson.FileName);
+        var model = Path.Combine(folder, SentencePieceOrTiktokenFileName);
+        var config = TokenizerConfig.Read(Path.Combine(folder, ConfigFileName));
+        if (File.Exists(json))
+        {
+            return FromJson(HfTokenizerJson.Load(json), json, config, addedTokens);
+        }
+        if (File.Exists(model))
+        {
+            return IsTiktokenFile(model) ? FromTiktokenFile(model, config, addedTokens) : FromSentencePieceFile(model, config, addedTokens);
+        }
+        throw new CheckpointException(folder, $"has neither {HfTokenizerJson.FileName} nor {SentencePieceOrTiktokenFileName}; copy the checkpoint's tokenizer files next to its config.json");
+    }
+
+    private static LlamaFamilyTokenizer FromJson(HfTokenizerJson json, string source, TokenizerConfig config, IReadOnlyList<string> addedTokens)
+    {
+        if (json.Design == HfTokenizerDesign.SentencePieceBpe)
+        {
+            using var proto = new MemoryStream(SentencePieceModelWriter.Write(json));
+            int size = json.Vocabulary.Values.Max() + 1;
+            return FromSentencePiece(proto, size, json.Vocabulary, config, addedTokens, source);
+        }
+        var specials = json.AddedTokens.Where(a => a.Special && !json.Vocabulary.ContainsKey(a.Content)).ToDictionary(a => a.Content, a => a.Id, StringComparer.Ordinal);
+        using var tiktoken = new MemoryStream(ByteLevelVocabulary.ToTiktoken(json.Vocabulary, source));
+        return FromTiktoken(tiktoken, json.Vocabulary.Values.Concat(specials.Values).Max() + 1, specials,
+            json.SplitPattern ?? ByteLevelVocabulary.Gpt2Pattern, config, addedTokens, source);
+    }
+
+    private static LlamaFamilyTokenizer FromSentencePieceFile(string path, TokenizerConfig config, IReadOnlyList<string> addedTokens)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var pieces = SentencePiecePieces(bytes, path);
+        using var stream = new MemoryStream(bytes);
+        return FromSentencePiece(stream, pieces.Values.Max() + 1, pieces, config, addedTokens, path);
+    }
+
+    private static LlamaFamilyTokenizer FromSentencePiece(Stream proto, int size, IReadOnlyDictionary<string, int> pieces, TokenizerConfig config,
+        IReadOnlyList<string> addedTokens, string source)
+    {
+        var special = Added(addedTokens, size, pieces);
+        SentencePieceTokenizer tokenizer;
+        try
+        {
+            tokenizer = LlamaTokenizer.Create(proto, addBeginOfSentence: false, addEndOfSentence: false, specialTokens: special.Count > 0 ? special : null);
+        }
+        catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException or ArgumentException or InvalidOperationException or IOException)
+        {
+            throw new CheckpointException(source, $"is not a SentencePiece model Microsoft.ML.Tokenizers can read ({e.Message})");
+        }
+        int bos = config.Id(config.BeginOfText, pieces) ?? tokenizer.BeginningOfSentenceId;
+        int eos = config.Id(config.EndOfText, pieces) ?? tokenizer.EndOfSentenceId;
+        return new LlamaFamilyTokenizer(tokenizer, HfTokenizerDesign.SentencePieceBpe, size, bos, eos, [.. addedTokens], source);
+    }
+
+    private static LlamaFamilyTokenizer FromTiktokenFile(string path, TokenizerConfig config, IReadOnlyList<string> addedTokens)
+    {
+        int ranks = File.ReadLines(path).Count(l => l.Length > 0);
+        var specials = config.AddedTokens.Count > 0 ? config.AddedTokens : Llama3SpecialTokens(ranks);
+        using var stream = File.OpenRead(path);
+        return FromTiktoken(stream, Math.Max(ranks, specials.Values.Append(-1).Max() + 1), specials, ByteLevelVocabulary.Llama3Pattern, config, addedTokens, path);
+    }
+
+    private static LlamaFamilyTokenizer FromTiktoken(Stream ranks, int size, IReadOnlyDictionary<string, int> specials, string pattern, TokenizerConfig config,
+        IReadOnlyList<string> addedTokens, string source)
+    {
+        var all = new Dictionary<string, int>(specials, StringComparer.Ordinal);
+        foreach (var (token, id) in Added(addedTokens, size, specials))
+        {
+            all[token] = id;
+        }
+        TiktokenTokenizer tokenizer;
+        try
+        {
+            tokenizer = TiktokenTokenizer.Create(ranks, new RegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled), all), normalizer: null, all);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or IOException)
+        {
+            throw new CheckpointException(source, $"is not a tiktoken vocabulary Microsoft.ML.Tokenizers can read ({e.Message})");
+        }
+        int bos = config.Id(config.BeginOfText, all) ?? Fallback(all, "<|begin_of_text|>", source);
+        int eos = config.Id(config.EndOfText, all) ?? Fallback(all, "<|end_of_text|>", source);
+        return new LlamaFamilyTokenizer(tokenizer, HfTokenizerDesign.ByteLevelBpe, size, bos, eos, [.. addedTokens], source);
+    }
+
+    private static int Fallback(IReadOnlyDictionary<string, int> specials, string token, string source) =>
+        specials.TryGetValue(token, out int id) ? id
+            : throw new CheckpointException(source, $"has no {token} token and no {ConfigFileName} naming the begin/end-of-text tokens");
+
+    // Added tokens take the ids after the vocabulary; one that is already a token of the vocabulary is refused.
+    private static Dictionary<string, int> Added(IReadOnlyList<string> addedTokens, int size, IReadOnlyDictionary<string, int> existing)
+    {
+        var added = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < addedTokens.Count; i++)
+        {
+            if (string.IsNullOrEmpty(addedTokens[i]) || existing.ContainsKey(addedTokens[i]) || !added.TryAdd(addedTokens[i], size + i))
+            {
+                throw new ArgumentException($"added token {i} (\"{addedTokens[i]}\") is empty, a duplicate or already a token of the checkpoint's tokenizer");
+            }
+        }
+        return added;
+    }
+
+    private static bool IsTiktokenFile(string path)
+    {
+        using var reader = new StreamReader(path, Encoding.UTF8);
+        var first = reader.ReadLine();
+        var parts = first?.Split(' ');
+        return parts is { Length: 2 } && int.TryParse(parts[1], out _) && parts[0].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=');
+    }
+
+    // Llama 3.0's special tokens after its 128,000 ranks (meta-llama's tokenizer.py).
+    private static Dictionary<string, int> Llama3SpecialTokens(int ranks)
+    {
+        var names = new List<string> { "<|begin_of_text|>", "<|end_of_text|>" };
+        names.AddRange(Enumerable.Range(0, 4).Select(i => $"<|reserved_special_token_{i}|>"));
+        names.AddRange(["<|start_header_id|>", "<|end_header_id|>", "<|reserved_special_token_4|>", "<|eot_id|>"]);
+        names.AddRange(Enumerable.Range(5, 256 - names.Count).Select(i => $"<|reserved_special_token_{i}|>"));
+        return names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => ranks + p.i, StringComparer.Ordinal);
+    }
+
+    // The piece strings of a SentencePiece ModelProto (field 1, each a message whose field 1 is the piece), by id.
+    private static Dictionary<string, int> SentencePiecePieces(byte[] model, string source)
+    {
+        var pieces = new Dictionary<string, int>(StringComparer.Ordinal);
+        int count = 0;
+        try
+        {
+            var input = new Google.Protobuf.CodedInputStream(model);
+            uint tag;
+            while ((tag = input.ReadTag()) != 0)
+            {
+                if (Google.Protobuf.WireFormat.GetTagFieldNumber(tag) != 1)
+                {
+                    input.SkipLastField();
+                    continue;
+                }
+                var piece = new Google.Protobuf.CodedInputStream(input.ReadBytes().ToByteArray());
+                uint inner;
+                string? text = null;
+                while ((inner = piece.ReadTag()) != 0)
+                {
+                    if (Google.Protobuf.WireFormat.GetTagFieldNumber(inner) == 1)
+                    {
+                        text = piece.ReadString();
+                    }
+                    else
+                    {
+                        piece.SkipLastField();
+                    }
+                }
+                pieces.TryAdd(text ?? "", count++);
+            }
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new CheckpointException(source, $"is neither a SentencePiece model nor a tiktoken file ({e.Message})");
+        }
+        if (count == 0)
+        {
+            throw new CheckpointException(source, "is a SentencePiece model without pieces (an empty or truncated file?)");
+        }
+        return pieces;
+    }
+}
