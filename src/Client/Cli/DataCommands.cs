@@ -252,7 +252,11 @@ public static class DataCommands
     public static string AdapterLayoutCsv(ExperimentSpec spec, DataCache cache)
     {
         var adapter = spec.Adapter ?? throw new ArgumentException("not an adapter experiment", nameof(spec));
-        var task = Models.Adapters.FineTuning.AnswerTasks.Real(adapter.Task, cache, Models.Llm.Gpt2Tokenizer.Create(), (int)(spec.Seed % int.MaxValue) + 1);
+        // The base's own tokenizer where this machine sees the folder (the silos read it there); GPT-2 otherwise.
+        var tokenizer = Directory.Exists(adapter.Base)
+            ? Models.Llm.Tokenization.CheckpointTokenizers.ForFolder(adapter.Base, [])
+            : Models.Llm.Gpt2Tokenizer.Create();
+        var task = Models.Adapters.FineTuning.AnswerTasks.Real(adapter.Task, cache, tokenizer, (int)(spec.Seed % int.MaxValue) + 1);
         var labels = task.Train.Select(e => e.Answer).ToArray();
         var partition = Partitioner.Create(spec.Federation, labels, task.Choices.Count);
         var histograms = partition.ClassHistograms(labels, task.Choices.Count);

@@ -135,20 +135,14 @@ public static class EvalCommands
         var probe = new ProbeSettings(Folds: o.Folds);
 
         LlamaForCausalLM? model = null;
-        Gpt2Tokenizer? tokenizer = null;
+        ITextTokenizer? tokenizer = null;
         try
         {
             if (needsModel)
             {
-                model = LlamaCheckpoint.Load(o.Checkpoint!);
-                model.MoveToRuntimeDevice();
-                int added = model.Config.VocabSize - Gpt2Tokenizer.BaseVocabularySize;
-                if (added < 0)
-                {
-                    throw new CheckpointException(o.Checkpoint!, $"vocabulary {model.Config.VocabSize} is smaller than GPT-2's; eval-embed works with models trained here (GPT-2 BPE)");
-                }
-                tokenizer = Gpt2Tokenizer.Create(Gpt2Tokenizer.GemTokens(added));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{o.Checkpoint}: {model.Config.ParameterCount:N0} parameters, {added} GEM token(s)"));
+                model = Models.Jobs.CheckpointInference.Load(o.Checkpoint!, out tokenizer);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{o.Checkpoint}: {model.Config.ParameterCount:N0} parameters, {(tokenizer is Gpt2Tokenizer ? "GPT-2 tokens" : "its own tokenizer")}, {tokenizer.AddedTokenIds.Count} GEM token(s)"));
             }
             (double Perplexity, long Tokens)? perplexity = null;
             if (model is not null && o.PerplexityBatches > 0)
@@ -164,7 +158,7 @@ public static class EvalCommands
             {
                 stop.ThrowIfCancellationRequested();
                 Console.WriteLine($"{method}:");
-                if (method == "gem" && tokenizer!.AddedTokens.Count == 0)
+                if (method == "gem" && tokenizer!.AddedTokenIds.Count == 0)
                 {
                     ConsoleOutput.Error($"{o.Checkpoint} has no GEM special token; gem needs a GEM fine-tuned checkpoint");
                     return ExitCodes.BadInput;

@@ -47,7 +47,7 @@ public static class LmCommands
                 parse.GetValue(output)!.FullName, parse.GetValue(resume), Cache(parse.GetValue(data)), stop);
         });
 
-        var folder = new Argument<DirectoryInfo>("checkpoint") { Description = "checkpoint folder written by `lm pretrain`" };
+        var folder = new Argument<DirectoryInfo>("checkpoint") { Description = "checkpoint folder: written by `lm pretrain`, or a Llama-family checkpoint with its tokenizer files" };
         var prompt = new Option<string>("--prompt") { Description = "text to continue", Required = true };
         var maxTokens = new Option<int>("--max-tokens") { Description = "tokens to generate", DefaultValueFactory = _ => 50 };
         var temperature = new Option<double>("--temperature") { Description = "0 = greedy", DefaultValueFactory = _ => 0.0 };
@@ -57,7 +57,7 @@ public static class LmCommands
             folder, prompt, maxTokens, temperature, topK, seed, threads,
         };
         generate.SetAction(parse => Generate(parse.GetValue(folder)!.FullName, parse.GetValue(prompt)!,
-            new GenerationSettings(parse.GetValue(maxTokens), parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(seed), Gpt2Tokenizer.EndOfText),
+            new GenerationSettings(parse.GetValue(maxTokens), parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(seed)),
             parse.GetValue(threads)));
 
         return new Command("lm", "language models: pretrain, generate") { pretrain, generate };
@@ -138,18 +138,7 @@ public static class LmCommands
         try
         {
             TorchRuntime.Configure(threads);
-            using var model = LlamaCheckpoint.Load(folder);
-            model.MoveToRuntimeDevice();
-            int added = model.Config.VocabSize - Gpt2Tokenizer.BaseVocabularySize;
-            if (added < 0)
-            {
-                ConsoleOutput.Error($"{folder}: vocabulary {model.Config.VocabSize} is smaller than GPT-2's; generate works with models trained here (GPT-2 BPE)");
-                return ExitCodes.BadInput;
-            }
-            var tokenizer = Gpt2Tokenizer.Create(Gpt2Tokenizer.GemTokens(added));
-            var ids = tokenizer.Encode(prompt);
-            var generated = TextGenerator.Generate(model, ids, settings);
-            Console.WriteLine(prompt + tokenizer.Decode(generated.Where(t => t != Gpt2Tokenizer.EndOfText)));
+            Console.WriteLine(prompt + Models.Jobs.CheckpointInference.Generate(folder, prompt, settings));
             return ExitCodes.Ok;
         }
         catch (CheckpointException e)

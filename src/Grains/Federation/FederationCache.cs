@@ -3,6 +3,7 @@ using FedOrleans.Models.Adapters.FineTuning;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Llm;
+using FedOrleans.Models.Llm.Tokenization;
 using Microsoft.Extensions.Options;
 using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Specs;
@@ -44,7 +45,7 @@ public sealed class FederationCache(DatasetStore datasets, IOptions<TrainingOpti
             var current = spec;
             return await Task.Run(() =>
             {
-                var task = AnswerTasks.Real(current.Adapter!.Task, datasets.Cache, Gpt2Tokenizer.Create(), (int)(current.Seed % int.MaxValue) + 1);
+                var task = AnswerTasks.Real(current.Adapter!.Task, datasets.Cache, CheckpointTokenizers.ForFolder(current.Adapter.Base, []), (int)(current.Seed % int.MaxValue) + 1);
                 var labels = task.Train.Select(e => e.Answer).ToArray();
                 return new ExperimentFederation(current, task, Partitioner.Create(current.Federation, labels, task.Choices.Count));
             });

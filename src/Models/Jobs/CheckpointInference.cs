@@ -1,5 +1,6 @@
 using FedOrleans.Models.Llm;
 using FedOrleans.Models.Llm.Gem;
+using FedOrleans.Models.Llm.Tokenization;
 
 namespace FedOrleans.Models.Jobs;
 
@@ -14,8 +15,10 @@ public enum EmbeddingMethod
 }
 
 /// <summary>
-/// Embedding and generation with a checkpoint trained here (GPT-2 vocabulary plus any GEM special tokens,
-/// which are the rows after GPT-2's 50,257). What the inference grains run on a silo.
+/// Embedding and generation with a checkpoint: one trained here (GPT-2 vocabulary) or a Llama-family checkpoint
+/// with its tokenizer files (<see cref="CheckpointTokenizers"/>); GEM's special tokens are the rows after the
+/// tokenizer's vocabulary. Sequences start with the tokenizer's begin-of-text token where it has one.
+/// What the inference grains run on a silo.
 /// </summary>
 public static class CheckpointInference
 {
@@ -32,14 +35,14 @@ public static class CheckpointInference
         }
         if (method == EmbeddingMethod.Mean)
         {
-            return GemEmbedder.MeanPooled(model, ids);
+            return GemEmbedder.MeanPooled(model, ids.Select(e => CheckpointTokenizers.WithBeginOfText(tokenizer, e)).ToList());
         }
-        int specials = tokenizer.AddedTokens.Count;
+        int specials = tokenizer.AddedTokenIds.Count;
         if (specials == 0)
         {
             throw new ArgumentException($"{checkpoint} has no GEM special tokens (vocabulary {model.Config.VocabSize}); fine-tune it with a gem job first, or use the mean method");
         }
-        var collator = new GemCollator(tokenizer.AddedTokenIds, new GemSettings(SpecialTokenCount: specials, MaxLength: MaxTextTokens + specials));
+        var collator = new GemCollator(tokenizer.AddedTokenIds, new GemSettings(SpecialTokenCount: specials, MaxLength: MaxTextTokens + specials + 1), tokenizer.BeginOfTextId);
         return GemEmbedder.Embed(model, collator, ids);
     }
 
@@ -47,20 +50,31 @@ public static class CheckpointInference
     {
         settings.Validate();
         using var model = Load(checkpoint, out var tokenizer);
-        var generated = TextGenerator.Generate(model, tokenizer.Encode(prompt), settings with { StopToken = settings.StopToken ?? Gpt2Tokenizer.EndOfText });
-        return tokenizer.Decode(generated.Where(t => t < Gpt2Tokenizer.BaseVocabularySize && t != Gpt2Tokenizer.EndOfText));
+        var prompted = CheckpointTokenizers.WithBeginOfText(tokenizer, tokenizer.Encode(prompt));
+        var generated = TextGenerator.Generate(model, prompted, settings with { StopToken = settings.StopToken ?? tokenizer.EndOfTextId });
+        return tokenizer.Decode(TextTokens(tokenizer, generated));
     }
 
-    private static LlamaForCausalLM Load(string checkpoint, out Gpt2Tokenizer tokenizer)
+    /// <summary>The generated ids without the special ones: end and begin of text and GEM's added tokens.</summary>
+    public static IEnumerable<int> TextTokens(ITextTokenizer tokenizer, IEnumerable<int> ids)
+    {
+        int own = tokenizer.VocabularySize - tokenizer.AddedTokenIds.Count;
+        return ids.Where(t => t < own && t != tokenizer.EndOfTextId && t != tokenizer.BeginOfTextId);
+    }
+
+    /// <summary>Loads a checkpoint onto the runtime device, with its tokenizer (GEM tokens included).</summary>
+    public static LlamaForCausalLM Load(string checkpoint, out ITextTokenizer tokenizer)
     {
         var model = LlamaCheckpoint.Load(checkpoint);
-        int added = model.Config.VocabSize - Gpt2Tokenizer.BaseVocabularySize;
-        if (added < 0)
+        try
+        {
+            tokenizer = CheckpointTokenizers.ForModel(checkpoint, model.Config.VocabSize);
+        }
+        catch
         {
             model.Dispose();
-            throw new ArgumentException($"{checkpoint}: vocabulary {model.Config.VocabSize} is smaller than GPT-2's ({Gpt2Tokenizer.BaseVocabularySize}); this works with models trained here (GPT-2 BPE)");
+            throw;
         }
-        tokenizer = Gpt2Tokenizer.Create(Gpt2Tokenizer.GemTokens(added));
         model.MoveToRuntimeDevice();
         return model;
     }

@@ -1,11 +1,13 @@
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Llm;
 using FedOrleans.Models.Llm.Gem;
+using FedOrleans.Models.Llm.Tokenization;
 
 namespace FedOrleans.Models.Jobs;
 
 /// <summary>
-/// A GEM job: the base checkpoint grows its vocabulary by the special tokens, then <see cref="GemTrainer"/>
+/// A GEM job: the base checkpoint (a model trained here, GPT-2 tokens, or a Llama-family checkpoint with its
+/// tokenizer files) grows its vocabulary by the special tokens, then <see cref="GemTrainer"/>
 /// runs the two phases on pieces of <see cref="GemJobSettings.TextTokens"/> tokens cut from the corpora,
 /// <see cref="GemJobSettings.BatchSize"/> pieces drawn per step by a generator seeded with (seed, step).
 /// </summary>
@@ -22,7 +24,8 @@ public sealed class GemJobRunner : IJobRunner
         _settings = settings;
         _seed = seed;
         int specials = settings.Gem.SpecialTokenCount;
-        var tokenizer = Gpt2Tokenizer.Create(Gpt2Tokenizer.GemTokens(specials));
+        var tokenizer = CheckpointTokenizers.ForFolder(settings.Base, Gpt2Tokenizer.GemTokens(specials));
+        int own = tokenizer.VocabularySize - specials;
         _pieces = settings.Corpus
             .SelectMany(n => TextCorpus.Load(n, cache))
             .SelectMany(d => Pieces(tokenizer.Encode(d.Text), settings.TextTokens))
@@ -38,15 +41,16 @@ public sealed class GemJobRunner : IJobRunner
         else
         {
             using var baseModel = LlamaCheckpoint.Load(settings.Base);
-            if (baseModel.Config.VocabSize != Gpt2Tokenizer.BaseVocabularySize)
+            if (baseModel.Config.VocabSize != own)
             {
-                throw new ArgumentException(
-                    $"gem.base {settings.Base} has a vocabulary of {baseModel.Config.VocabSize}; GEM jobs fine-tune models with GPT-2's {Gpt2Tokenizer.BaseVocabularySize} tokens (e.g. a pretrain job's output)");
+                throw new ArgumentException(tokenizer is Gpt2Tokenizer
+                    ? $"gem.base {settings.Base} has a vocabulary of {baseModel.Config.VocabSize} and no tokenizer files, so GPT-2's {own} tokens were assumed; copy its tokenizer.json (or tokenizer.model) next to its config.json"
+                    : $"gem.base {settings.Base} has a vocabulary of {baseModel.Config.VocabSize}, its tokenizer {own} tokens; is it already GEM-tuned, or are the tokenizer files another model's?");
             }
             _model = baseModel.WithAddedTokens(specials);
         }
         _model.MoveToRuntimeDevice();
-        _trainer = new GemTrainer(_model, tokenizer.AddedTokenIds, settings.Gem, seed);
+        _trainer = new GemTrainer(_model, tokenizer.AddedTokenIds, settings.Gem, seed, beginOfText: tokenizer.BeginOfTextId);
         if (resumeFrom is not null)
         {
             _trainer.Resume(resumeFrom);
@@ -68,7 +72,12 @@ public sealed class GemJobRunner : IJobRunner
         return new JobStep(result.Iteration + 1, result.Loss, result.LearningRate, "logit scale", result.LogitScale);
     }
 
-    public void SaveCheckpoint(string folder) => _trainer.SaveCheckpoint(folder);
+    /// <summary>The model, the optimiser state and the base's tokenizer files (so the checkpoint is read with the same tokenizer).</summary>
+    public void SaveCheckpoint(string folder)
+    {
+        _trainer.SaveCheckpoint(folder);
+        CheckpointTokenizers.CopyFiles(_settings.Base, folder);
+    }
 
     public void Resume(string folder) => _trainer.Resume(folder);
 

@@ -3,6 +3,7 @@ using FedOrleans.Models.Adapters;
 using FedOrleans.Models.Adapters.FineTuning;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Llm;
+using FedOrleans.Models.Llm.Tokenization;
 using FedOrleans.Models.Training;
 using TorchSharp;
 
@@ -33,12 +34,13 @@ public sealed class SmoreJobRunner : IJobRunner
     public SmoreJobRunner(SmoreJobSettings settings, DataCache cache, string? resumeFrom)
     {
         _settings = settings;
-        var tokenizer = Gpt2Tokenizer.Create();
+        var tokenizer = CheckpointTokenizers.ForFolder(settings.Base, []);
         _task = AnswerTasks.Real(settings.Task, cache, tokenizer, settings.FineTune.Seed + 1);
         _model = LlamaCheckpoint.Load(settings.Base);
         if (_task.MaxTokenId() >= _model.Config.VocabSize)
         {
-            throw new ArgumentException($"smore.base {settings.Base} has a vocabulary of {_model.Config.VocabSize}; the task needs GPT-2's tokens (e.g. a pretrain job's output)");
+            _model.Dispose();
+            throw new ArgumentException($"smore.base {settings.Base} has a vocabulary of {_model.Config.VocabSize}, smaller than its tokenizer's {tokenizer.VocabularySize} ({(tokenizer is Gpt2Tokenizer ? "GPT-2: the folder has no tokenizer files" : "its tokenizer files")})");
         }
         _model.MoveToRuntimeDevice();
         foreach (var p in _model.parameters())

@@ -15,7 +15,7 @@ public static class AnswerTasks
     /// <paramref name="testFraction"/> (stratified, seeded). <paramref name="answerWords"/> (one per label) replaces the
     /// label as the answer text (e.g. frequent words a small base already predicts).
     /// </summary>
-    public static AnswerTask FromLabeledTexts(string name, IReadOnlyList<LabeledText> items, Gpt2Tokenizer tokenizer,
+    public static AnswerTask FromLabeledTexts(string name, IReadOnlyList<LabeledText> items, ITextTokenizer tokenizer,
         string question, IReadOnlyList<string> labels, int maxPromptTokens, int perLabel,
         double validationFraction, double testFraction, int seed, IReadOnlyList<string>? answerWords = null)
     {
@@ -120,7 +120,7 @@ public static class AnswerTasks
 
     /// <summary>The real-data tasks by name (fetched beforehand): <c>spam</c> (SpamAssassin ham/spam, asked as " no"/" yes"),
     /// <c>sotu</c> (State of the Union party), <c>brown</c> (four Brown genres).</summary>
-    public static AnswerTask Real(string name, DataCache cache, Gpt2Tokenizer tokenizer, int seed = 1) => name switch
+    public static AnswerTask Real(string name, DataCache cache, ITextTokenizer tokenizer, int seed = 1) => name switch
     {
         "spam" => FromLabeledTexts("spam-assassin", LabeledTexts.Load(DatasetName.SpamAssassin, cache), tokenizer,
             "\nIs this e-mail spam? Answer:", ["ham", "spam"], 64, 300, 0.1, 0.2, seed, ["no", "yes"]),

@@ -10,8 +10,12 @@ public sealed class GemCollator
 {
     private readonly int[] _specialIds;
     private readonly GemSettings _settings;
+    private readonly int[] _start;
 
-    public GemCollator(IReadOnlyList<int> specialIds, GemSettings settings)
+    /// <param name="specialIds">GEM's special token ids, in order.</param>
+    /// <param name="settings">The GEM settings (format, lengths, mix ratio, prefix dropout).</param>
+    /// <param name="beginOfText">The tokenizer's begin-of-text id (Llama's &lt;s&gt;), put first in every row; null for none (GPT-2).</param>
+    public GemCollator(IReadOnlyList<int> specialIds, GemSettings settings, int? beginOfText = null)
     {
         settings.Validate();
         if (specialIds.Count != settings.SpecialTokenCount)
@@ -20,6 +24,7 @@ public sealed class GemCollator
         }
         _specialIds = [.. specialIds];
         _settings = settings;
+        _start = beginOfText is { } bos ? [bos] : [];
     }
 
     public IReadOnlyList<int> SpecialIds => _specialIds;
@@ -27,7 +32,7 @@ public sealed class GemCollator
     /// <summary>The mixed-NTP row of a text: plain with probability p, with special tokens otherwise.</summary>
     public GemRow Mixed(IReadOnlyList<int> text, Random random) =>
         random.NextDouble() < _settings.PlainProbability || text.Count < 2
-            ? GemRow.Plain(Truncate(text, _settings.MaxLength))
+            ? GemRow.Plain([.. _start, .. Truncate(text, _settings.MaxLength - _start.Length)])
             : WithSpecialTokens(text, random);
 
     /// <summary>The text with special tokens, in the configured format, truncated to fit the maximum length.</summary>
@@ -36,12 +41,12 @@ public sealed class GemCollator
         int k = _specialIds.Length;
         if (_settings.Format == GemFormat.Reconstruction)
         {
-            var x = Truncate(text, (_settings.MaxLength - k) / 2);
-            return GemRow.Create(x, _specialIds, x);
+            var x = Truncate(text, (_settings.MaxLength - k - _start.Length) / 2);
+            return GemRow.Create([.. _start, .. x], _specialIds, x);
         }
-        var t = Truncate(text, _settings.MaxLength - k);
+        var t = Truncate(text, _settings.MaxLength - k - _start.Length);
         int u = t.Length < 2 ? t.Length : random.Next(1, t.Length);
-        return GemRow.Create(t[..u], _specialIds, t[u..]);
+        return GemRow.Create([.. _start, .. t[..u]], _specialIds, t[u..]);
     }
 
     /// <summary>
@@ -60,13 +65,15 @@ public sealed class GemCollator
     /// </summary>
     public int[] DropPrefix(IReadOnlyList<int> prefix, Random random)
     {
-        var kept = prefix.Where(_ => random.NextDouble() >= _settings.PrefixDropout).ToArray();
-        return kept.Length > 0 || prefix.Count == 0 ? kept : [prefix[random.Next(prefix.Count)]];
+        // The begin-of-text token, where rows have one, is kept: only the text is dropped out.
+        var text = prefix.Skip(_start.Length).ToList();
+        var kept = text.Where(_ => random.NextDouble() >= _settings.PrefixDropout).ToArray();
+        return [.. _start, .. kept.Length > 0 || text.Count == 0 ? kept : [text[random.Next(text.Count)]]];
     }
 
     /// <summary>The inference row of papers.md section 1.7: the whole text, then the special tokens, no suffix.</summary>
     public GemRow Embedding(IReadOnlyList<int> text) =>
-        GemRow.Create(Truncate(text, _settings.MaxLength - _specialIds.Length), _specialIds, []);
+        GemRow.Create([.. _start, .. Truncate(text, _settings.MaxLength - _specialIds.Length - _start.Length)], _specialIds, []);
 
     private static int[] Truncate(IReadOnlyList<int> text, int length) => text.Take(length).ToArray();
 }

@@ -36,7 +36,7 @@ public sealed class GemTrainer : IDisposable
     private readonly Scalar _logitScaleMax;
     private int _iteration;
 
-    public GemTrainer(LlamaForCausalLM model, IReadOnlyList<int> specialIds, GemSettings settings, int seed, int padId = 0)
+    public GemTrainer(LlamaForCausalLM model, IReadOnlyList<int> specialIds, GemSettings settings, int seed, int padId = 0, int? beginOfText = null)
     {
         settings.Validate();
         if (specialIds.Any(id => id < 0 || id >= model.Config.VocabSize))
@@ -45,7 +45,7 @@ public sealed class GemTrainer : IDisposable
         }
         _model = model;
         _settings = settings;
-        _collator = new GemCollator(specialIds, settings);
+        _collator = new GemCollator(specialIds, settings, beginOfText);
         _seed = seed;
         _padId = padId;
         var device = model.parameters().First().device;
