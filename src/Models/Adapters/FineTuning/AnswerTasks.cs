@@ -9,7 +9,8 @@ public static class AnswerTasks
 {
     /// <summary>
     /// A task from labelled texts: the prompt is the text's first tokens (so that, with the question, it fits
-    /// <paramref name="maxPromptTokens"/>) followed by <paramref name="question"/>; the answer is <c>" " + label</c>.
+    /// <paramref name="maxPromptTokens"/>) followed by <paramref name="question"/>, after the tokenizer's
+    /// begin-of-text token where it has one (Llama); the answer is <c>" " + label</c>.
     /// Only <paramref name="labels"/> are kept (at most <paramref name="perLabel"/> texts each, drawn with the seed);
     /// every label is split into train / validation / test by <paramref name="validationFraction"/> and
     /// <paramref name="testFraction"/> (stratified, seeded). <paramref name="answerWords"/> (one per label) replaces the
@@ -24,7 +25,8 @@ public static class AnswerTasks
             throw new ArgumentException($"{answerWords.Count} answer words for {labels.Count} labels");
         }
         var questionIds = tokenizer.Encode(question);
-        int textBudget = maxPromptTokens - questionIds.Length;
+        int[] start = tokenizer.BeginOfTextId is { } bos ? [bos] : [];  // Llama tokenizers: <s> first
+        int textBudget = maxPromptTokens - questionIds.Length - start.Length;
         if (textBudget < 1)
         {
             throw new ArgumentException($"maxPromptTokens {maxPromptTokens} leaves no room for the text after the question ({questionIds.Length} tokens)");
@@ -49,7 +51,7 @@ public static class AnswerTasks
             for (int i = 0; i < chosen.Length; i++)
             {
                 var text = tokenizer.Encode(chosen[i].Text);
-                var prompt = text.Take(textBudget).Concat(questionIds).ToArray();
+                var prompt = start.Concat(text.Take(textBudget)).Concat(questionIds).ToArray();
                 var example = new AnswerExample(prompt, c);
                 (i < nTest ? test : i < nTest + nValidation ? validation : train).Add(example);
             }
