@@ -8,6 +8,9 @@ namespace FedOrleans.Grains.Tests;
 /// <summary>In-process Orleans clusters configured exactly like a FedOrleans silo (AddFedOrleans).</summary>
 public static class TestClusters
 {
+    /// <summary>Where the test silos' jobs checkpoint: a folder of this test process under the system's temporary folder, not the user's data cache.</summary>
+    public static string JobsRoot { get; } = Path.Combine(Path.GetTempPath(), $"fedorleans-test-jobs-{Environment.ProcessId}");
+
     /// <param name="silos">How many silos.</param>
     /// <param name="dataRoot">The dataset cache; empty for the default.</param>
     /// <param name="gpuSilo">The index of a silo that advertises a GPU in its metadata (its torch device stays the CPU), or -1 for none.</param>
@@ -21,6 +24,7 @@ public static class TestClusters
         {
             o.ConcurrentFits = 2;
             o.DataRoot = dataRoot ?? "";
+            o.JobsRoot = JobsRoot;
         }, metadata: created++ == gpuSilo ? new Dictionary<string, string> { [FedOrleansNames.DeviceMetadata] = "cuda" } : null));
         builder.ConfigureClient(client =>
         {

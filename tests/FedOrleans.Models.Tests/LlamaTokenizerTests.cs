@@ -22,13 +22,9 @@ public sealed partial class LlamaTokenizerTests
     [Fact]
     public async Task Llama3_tokenizer_json_gives_the_ids_of_hugging_face_tokenizers_on_real_text()
     {
-        var folder = await FolderAsync(DatasetName.Llama3Tokenizer);
-        var ours = LlamaTokenizerFiles.Load(folder);
-        using var reference = new Tokenizers.DotNet.Tokenizer(vocabPath: Path.Combine(folder, HfTokenizerJson.FileName));
-        Assert.Equal(HfTokenizerDesign.ByteLevelBpe, ours.Design);
-        Assert.Equal(128_256, ours.VocabularySize);
-        Assert.Equal(128_000, ours.BeginOfTextId);
-        Assert.Equal(128_001, ours.EndOfTextId);
+        var (ours, reference) = await WithReferenceAsync(DatasetName.Llama3Tokenizer);
+        using var _ = reference;
+        Assert.Equal((HfTokenizerDesign.ByteLevelBpe, 128_256, (int?)128_000, 128_001), (ours.Design, ours.VocabularySize, ours.BeginOfTextId, ours.EndOfTextId));
 
         var texts = await TextsAsync();
         int tokens = 0;
@@ -63,13 +59,9 @@ public sealed partial class LlamaTokenizerTests
     [Fact]
     public async Task SentencePiece_tokenizer_matches_hugging_face_except_the_order_of_merges_inside_runs_of_one_character()
     {
-        var folder = await FolderAsync(DatasetName.MistralTokenizer);
-        var ours = LlamaTokenizerFiles.Load(folder);
-        using var reference = new Tokenizers.DotNet.Tokenizer(vocabPath: Path.Combine(folder, HfTokenizerJson.FileName));
-        Assert.Equal(HfTokenizerDesign.SentencePieceBpe, ours.Design);
-        Assert.Equal(32_000, ours.VocabularySize);
-        Assert.Equal(1, ours.BeginOfTextId);
-        Assert.Equal(2, ours.EndOfTextId);
+        var (ours, reference) = await WithReferenceAsync(DatasetName.MistralTokenizer);
+        using var _ = reference;
+        Assert.Equal((HfTokenizerDesign.SentencePieceBpe, 32_000, (int?)1, 2), (ours.Design, ours.VocabularySize, ours.BeginOfTextId, ours.EndOfTextId));
 
         var texts = await TextsAsync();
         var differing = new List<string>();
@@ -157,6 +149,13 @@ public sealed partial class LlamaTokenizerTests
         await File.WriteAllBytesAsync(model, [0x0A, 0xFF, 0xFF, 0x0F, 0x01]);
         var corrupt = Assert.Throws<CheckpointException>(() => LlamaTokenizerFiles.Load(temp.Path));
         Assert.Equal(model, corrupt.FilePath);
+    }
+
+    // Ours and Hugging Face's tokenizers library on the same tokenizer.json.
+    private static async Task<(LlamaFamilyTokenizer Ours, Tokenizers.DotNet.Tokenizer Reference)> WithReferenceAsync(DatasetName name)
+    {
+        var folder = await FolderAsync(name);
+        return (LlamaTokenizerFiles.Load(folder), new Tokenizers.DotNet.Tokenizer(vocabPath: Path.Combine(folder, HfTokenizerJson.FileName)));
     }
 
     private static async Task<string> FolderAsync(DatasetName name)
