@@ -8,8 +8,20 @@ namespace FedOrleans.Grains.Tests;
 /// <summary>In-process Orleans clusters configured exactly like a FedOrleans silo (AddFedOrleans).</summary>
 public static class TestClusters
 {
-    /// <summary>Where the test silos' jobs checkpoint: a folder of this test process under the system's temporary folder, not the user's data cache.</summary>
+    /// <summary>Where the test silos' jobs checkpoint: a folder of this test process under the system's temporary folder (deleted when the process ends), not the user's data cache.</summary>
     public static string JobsRoot { get; } = Path.Combine(Path.GetTempPath(), $"fedorleans-test-jobs-{Environment.ProcessId}");
+
+    static TestClusters() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        try
+        {
+            Directory.Delete(JobsRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+            // not there (no job ran) or still in use: the system's temporary folder is cleaned anyway
+        }
+    };
 
     /// <param name="silos">How many silos.</param>
     /// <param name="dataRoot">The dataset cache; empty for the default.</param>
