@@ -5,6 +5,7 @@ using FedOrleans.Models.Adapters.FineTuning;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Llm;
 using FedOrleans.Models.Llm.Pretraining;
+using FedOrleans.Models.Llm.Tokenization;
 using FedOrleans.Models.Torch;
 using TorchSharp;
 
@@ -13,7 +14,8 @@ namespace FedOrleans.Bench;
 /// <summary>
 /// LoRA vs MixLoRA vs S'MoRE (2-2, 4-4, 2-2-2; dense, switch and noisy gates) at matched trainable-parameter budgets,
 /// several seeds, on the synthetic multi-task set (a random frozen nano base) or on a real answer task (SpamAssassin,
-/// State of the Union party, Brown genre) with a GPT-2-vocabulary nano base pre-trained briefly on Brown + SOTU.
+/// State of the Union party, Brown genre) with a GPT-2-vocabulary nano base pre-trained briefly on Brown + SOTU, or with a
+/// checkpoint given by `--base` (read with its own tokenizer).
 /// Results and commands: docs/results/smore.md.
 /// </summary>
 public static class SmoreComparison
@@ -34,6 +36,14 @@ public static class SmoreComparison
             config = new LlamaConfig(48, 32, 64, 2, 4, 2, 8);
             createBase = () => ScaledRandomBase(config);
             baseDescription = "random nano base (vocab 48, hidden 32, MLP 64, 2 layers), every matrix N(0, 0.2), frozen";
+        }
+        else if (options.Base is { } baseFolder)
+        {
+            // A checkpoint given on the command line (e.g. an `lm pretrain` output), read with its own tokenizer.
+            task = await RealTaskAsync(options.Task, CheckpointTokenizers.ForFolder(baseFolder, []));
+            config = LlamaConfig.Load(baseFolder);
+            createBase = () => LlamaCheckpoint.Load(baseFolder);
+            baseDescription = $"checkpoint {Path.GetFileName(Path.GetFullPath(baseFolder))} ({config.ParameterCount:N0} parameters, hidden {config.HiddenSize}, {config.NumHiddenLayers} layers), frozen";
         }
         else
         {
@@ -120,7 +130,7 @@ public static class SmoreComparison
         return model;
     }
 
-    private static async Task<AnswerTask> RealTaskAsync(string name, Gpt2Tokenizer tokenizer)
+    private static async Task<AnswerTask> RealTaskAsync(string name, ITextTokenizer tokenizer)
     {
         await new DatasetFetcher(DataCache.Default).EnsureAsync(AnswerTasks.RealDataset(name));
         return AnswerTasks.Real(name, DataCache.Default, tokenizer);
@@ -150,7 +160,7 @@ public static class SmoreComparison
     }
 
     private sealed record Options(string Task, IReadOnlyList<int> Seeds, int Epochs, int BatchSize, double LearningRate,
-        int BudgetRank, int PretrainSteps, bool Gates, string? Out)
+        int BudgetRank, int PretrainSteps, bool Gates, string? Out, string? Base = null)
     {
         public static Options Parse(string[] args)
         {
@@ -169,7 +179,8 @@ public static class SmoreComparison
                     "--pretrain-steps" => o with { PretrainSteps = int.Parse(Value(), CultureInfo.InvariantCulture) },
                     "--switch-only" => o with { Gates = false },
                     "--out" => o with { Out = Value() },
-                    _ => throw new ArgumentException($"unknown option {args[i]}; allowed: --task, --seeds, --epochs, --batch, --lr, --budget-rank, --pretrain-steps, --switch-only, --out"),
+                    "--base" => o with { Base = Value() },
+                    _ => throw new ArgumentException($"unknown option {args[i]}; allowed: --task, --seeds, --epochs, --batch, --lr, --budget-rank, --pretrain-steps, --base, --switch-only, --out"),
                 };
             }
             return o;
