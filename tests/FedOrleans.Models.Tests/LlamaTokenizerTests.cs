@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Llm;
@@ -125,6 +126,22 @@ public sealed partial class LlamaTokenizerTests
             var error = Assert.Throws<ArgumentException>(() => LlamaTokenizerFiles.Load(folder, [taken]));
             Assert.Contains("already a token", error.Message);
         }
+    }
+
+    [Fact]
+    public async Task An_added_token_outside_the_vocabulary_is_one_id_and_gem_tokens_follow_it()
+    {
+        // A chat model's tokenizer.json often adds <pad> after the 32,000 pieces (its config's vocab_size is then 32,001).
+        using var temp = new TempFolder();
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(await FolderAsync(DatasetName.MistralTokenizer), HfTokenizerJson.FileName)))!;
+        json["added_tokens"]!.AsArray().Add(new JsonObject { ["id"] = 32_000, ["content"] = "<pad>", ["special"] = true });
+        await File.WriteAllTextAsync(Path.Combine(temp.Path, HfTokenizerJson.FileName), json.ToJsonString());
+
+        var tokenizer = LlamaTokenizerFiles.Load(temp.Path, Gpt2Tokenizer.GemTokens(1));
+        Assert.Equal(32_002, tokenizer.VocabularySize);
+        Assert.Equal([32_001], tokenizer.AddedTokenIds);
+        var ids = tokenizer.Encode("Call me<pad><|gem_0|>");
+        Assert.Equal([32_000, 32_001], ids[^2..]);
     }
 
     [Fact]

@@ -41,13 +41,18 @@ public static class LlamaTokenizerFiles
 
     private static LlamaFamilyTokenizer FromJson(HfTokenizerJson json, string source, TokenizerConfig config, IReadOnlyList<string> addedTokens)
     {
+        // Added tokens outside the BPE vocabulary (Llama 3's 256 special tokens, a chat model's <pad>) are matched whole.
+        var specials = json.AddedTokens.Where(a => !json.Vocabulary.ContainsKey(a.Content)).ToDictionary(a => a.Content, a => a.Id, StringComparer.Ordinal);
         if (json.Design == HfTokenizerDesign.SentencePieceBpe)
         {
             using var proto = new MemoryStream(SentencePieceModelWriter.Write(json));
-            int size = json.Vocabulary.Values.Max() + 1;
-            return FromSentencePiece(proto, size, json.Vocabulary, config, addedTokens, source);
+            var known = new Dictionary<string, int>(json.Vocabulary, StringComparer.Ordinal);
+            foreach (var (token, id) in specials)
+            {
+                known[token] = id;
+            }
+            return FromSentencePiece(proto, known.Values.Max() + 1, known, specials, config, addedTokens, source);
         }
-        var specials = json.AddedTokens.Where(a => a.Special && !json.Vocabulary.ContainsKey(a.Content)).ToDictionary(a => a.Content, a => a.Id, StringComparer.Ordinal);
         using var tiktoken = new MemoryStream(ByteLevelVocabulary.ToTiktoken(json.Vocabulary, source));
         return FromTiktoken(tiktoken, json.Vocabulary.Values.Concat(specials.Values).Max() + 1, specials,
             json.SplitPattern ?? ByteLevelVocabulary.Gpt2Pattern, config, addedTokens, source);
@@ -58,13 +63,17 @@ public static class LlamaTokenizerFiles
         var bytes = File.ReadAllBytes(path);
         var pieces = SentencePiecePieces(bytes, path);
         using var stream = new MemoryStream(bytes);
-        return FromSentencePiece(stream, pieces.Values.Max() + 1, pieces, config, addedTokens, path);
+        return FromSentencePiece(stream, pieces.Values.Max() + 1, pieces, new Dictionary<string, int>(), config, addedTokens, path);
     }
 
-    private static LlamaFamilyTokenizer FromSentencePiece(Stream proto, int size, IReadOnlyDictionary<string, int> pieces, TokenizerConfig config,
-        IReadOnlyList<string> addedTokens, string source)
+    private static LlamaFamilyTokenizer FromSentencePiece(Stream proto, int size, IReadOnlyDictionary<string, int> pieces,
+        IReadOnlyDictionary<string, int> extraSpecials, TokenizerConfig config, IReadOnlyList<string> addedTokens, string source)
     {
         var special = Added(addedTokens, size, pieces);
+        foreach (var (token, id) in extraSpecials)
+        {
+            special[token] = id;
+        }
         SentencePieceTokenizer tokenizer;
         try
         {
