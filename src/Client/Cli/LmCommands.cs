@@ -141,7 +141,7 @@ public static class LmCommands
             Console.WriteLine(prompt + Models.Jobs.CheckpointInference.Generate(folder, prompt, settings));
             return ExitCodes.Ok;
         }
-        catch (CheckpointException e)
+        catch (Exception e) when (e is CheckpointException or ArgumentException)
         {
             ConsoleOutput.Error(e.Message);
             return ExitCodes.BadInput;
