@@ -46,5 +46,26 @@ public sealed class BackgroundLoop : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// A user's cancel of a running grain: stops the loop, which then finishes as cancelled, or, with no loop
+    /// running, finishes through <paramref name="finishIdle"/>.
+    /// </summary>
+    public async Task CancelOrFinishAsync(Func<Task> finishIdle)
+    {
+        if (!await CancelAsync())
+        {
+            await finishIdle();
+        }
+    }
+
+    /// <summary>A reminder's tick for a running grain: starts the loop again unless it runs already.</summary>
+    public void EnsureRunning(Action start)
+    {
+        if (!IsRunning)
+        {
+            start();
+        }
+    }
+
     public void Dispose() => _cancellation?.Dispose();
 }

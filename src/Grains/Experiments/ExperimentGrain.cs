@@ -171,10 +171,7 @@ public sealed class ExperimentGrain(
         {
             return Status();
         }
-        if (!await _loop.CancelAsync())
-        {
-            await FinishAsync(ExperimentPhase.Cancelled, null);
-        }
+        await _loop.CancelOrFinishAsync(() => FinishAsync(ExperimentPhase.Cancelled, null));
         return Status();
     }
 
@@ -185,10 +182,7 @@ public sealed class ExperimentGrain(
         {
             return UnregisterResumeReminderAsync();
         }
-        if (!_loop.IsRunning)
-        {
-            StartLoop();
-        }
+        _loop.EnsureRunning(StartLoop);
         return Task.CompletedTask;
     }
 

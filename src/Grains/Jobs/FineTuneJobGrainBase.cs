@@ -115,10 +115,7 @@ public abstract class FineTuneJobGrainBase(
         {
             return Status();
         }
-        if (!await _loop.CancelAsync())
-        {
-            await FinishAsync(ExperimentPhase.Cancelled, null);
-        }
+        await _loop.CancelOrFinishAsync(() => FinishAsync(ExperimentPhase.Cancelled, null));
         return Status();
     }
 
@@ -128,10 +125,7 @@ public abstract class FineTuneJobGrainBase(
         {
             return UnregisterReminderAsync();
         }
-        if (!_loop.IsRunning)
-        {
-            StartLoop();
-        }
+        _loop.EnsureRunning(StartLoop);
         return Task.CompletedTask;
     }
 

@@ -101,10 +101,7 @@ public sealed class TunerGrain(
             }
             return;
         }
-        if (!_loop.IsRunning)
-        {
-            StartLoop();
-        }
+        _loop.EnsureRunning(StartLoop);
     }
 
     private void StartLoop()

@@ -1,4 +1,5 @@
 using FedOrleans.Models.Llm.Gem;
+using FedOrleans.Models.Llm.Tokenization;
 using FedOrleans.Models.Torch;
 using static TorchSharp.torch;
 
@@ -40,8 +41,7 @@ public sealed class DecoderEmbedder(LlamaForCausalLM model, ITextTokenizer token
     public static float[][] LastToken(LlamaForCausalLM model, IReadOnlyList<int[]> texts, int padId = 0, int batchSize = 16) =>
         GemEmbedder.LastToken(model, texts, padId, batchSize);
 
-    private List<int[]> WithBeginOfText(List<int[]> ids) =>
-        tokenizer.BeginOfTextId is { } bos ? ids.Select(i => (int[])[bos, .. i]).ToList() : ids;
+    private List<int[]> WithBeginOfText(List<int[]> ids) => ids.Select(i => CheckpointTokenizers.WithBeginOfText(tokenizer, i)).ToList();
 
     private int[] Tokenize(string text)
     {

@@ -22,15 +22,17 @@ public static class CheckpointTokenizers
     /// </summary>
     public static ITextTokenizer ForModel(string folder, int modelVocabularySize)
     {
-        int own = ForFolder(folder, []).VocabularySize;
+        var files = LlamaTokenizerFiles.Exist(folder) ? LlamaTokenizerFiles.Read(folder) : null;
+        int own = files?.VocabularySize ?? Gpt2Tokenizer.BaseVocabularySize;
         int added = modelVocabularySize - own;
         if (added < 0)
         {
-            throw new CheckpointException(folder, LlamaTokenizerFiles.Exist(folder)
+            throw new CheckpointException(folder, files is not null
                 ? $"the model has {modelVocabularySize} token rows, fewer than its tokenizer's {own} tokens; the tokenizer files belong to another model"
                 : $"the model has {modelVocabularySize} token rows, fewer than GPT-2's {own}, and the folder has no tokenizer files; copy the checkpoint's tokenizer.json (or tokenizer.model) next to its config.json");
         }
-        return ForFolder(folder, Gpt2Tokenizer.GemTokens(added));
+        var gemTokens = Gpt2Tokenizer.GemTokens(added);
+        return files is not null ? files.Create(gemTokens) : Gpt2Tokenizer.Create(gemTokens);
     }
 
     /// <summary>Copies the tokenizer files of <paramref name="from"/> (if any) into <paramref name="to"/>.</summary>

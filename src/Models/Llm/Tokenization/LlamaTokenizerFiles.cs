@@ -22,51 +22,58 @@ public static class LlamaTokenizerFiles
         File.Exists(Path.Combine(folder, HfTokenizerJson.FileName)) || File.Exists(Path.Combine(folder, SentencePieceOrTiktokenFileName));
 
     /// <summary>The folder's tokenizer with <paramref name="addedTokens"/> after its vocabulary; <see cref="CheckpointException"/> when it has none or it cannot be read.</summary>
-    public static LlamaFamilyTokenizer Load(string folder, IReadOnlyList<string>? addedTokens = null)
+    public static LlamaFamilyTokenizer Load(string folder, IReadOnlyList<string>? addedTokens = null) => Read(folder).Create(addedTokens);
+
+    /// <summary>
+    /// Reads the folder's tokenizer files once: the result knows the vocabulary size before any tokenizer is built
+    /// (so the GEM tokens of a checkpoint can be counted) and builds tokenizers with added tokens from what it read.
+    /// </summary>
+    public static LlamaTokenizerSource Read(string folder)
     {
-        addedTokens ??= [];
         var json = Path.Combine(folder, HfTokenizerJson.FileName);
         var model = Path.Combine(folder, SentencePieceOrTiktokenFileName);
         var config = TokenizerConfig.Read(Path.Combine(folder, ConfigFileName));
         if (File.Exists(json))
         {
-            return FromJson(HfTokenizerJson.Load(json), json, config, addedTokens);
+            return FromJson(HfTokenizerJson.Load(json), json, config);
         }
         if (File.Exists(model))
         {
-            return IsTiktokenFile(model) ? FromTiktokenFile(model, config, addedTokens) : FromSentencePieceFile(model, config, addedTokens);
+            return IsTiktokenFile(model) ? FromTiktokenFile(model, config) : FromSentencePieceFile(model, config);
         }
         throw new CheckpointException(folder, $"has neither {HfTokenizerJson.FileName} nor {SentencePieceOrTiktokenFileName}; copy the checkpoint's tokenizer files next to its config.json");
     }
 
-    private static LlamaFamilyTokenizer FromJson(HfTokenizerJson json, string source, TokenizerConfig config, IReadOnlyList<string> addedTokens)
+    private static LlamaTokenizerSource FromJson(HfTokenizerJson json, string source, TokenizerConfig config)
     {
         // Added tokens outside the BPE vocabulary (Llama 3's 256 special tokens, a chat model's <pad>) are matched whole.
         var specials = json.AddedTokens.Where(a => !json.Vocabulary.ContainsKey(a.Content)).ToDictionary(a => a.Content, a => a.Id, StringComparer.Ordinal);
         if (json.Design == HfTokenizerDesign.SentencePieceBpe)
         {
-            using var proto = new MemoryStream(SentencePieceModelWriter.Write(json));
+            var proto = SentencePieceModelWriter.Write(json);
             var known = new Dictionary<string, int>(json.Vocabulary, StringComparer.Ordinal);
             foreach (var (token, id) in specials)
             {
                 known[token] = id;
             }
-            return FromSentencePiece(proto, known.Values.Max() + 1, known, specials, config, addedTokens, source);
+            int size = known.Values.Max() + 1;
+            return new LlamaTokenizerSource(size, added => FromSentencePiece(proto, size, known, specials, config, added, source));
         }
-        using var tiktoken = new MemoryStream(ByteLevelVocabulary.ToTiktoken(json.Vocabulary, source));
-        return FromTiktoken(tiktoken, json.Vocabulary.Values.Concat(specials.Values).Max() + 1, specials,
-            json.SplitPattern ?? ByteLevelVocabulary.Gpt2Pattern, config, addedTokens, source);
+        var ranks = ByteLevelVocabulary.ToTiktoken(json.Vocabulary, source);
+        int tiktokenSize = json.Vocabulary.Values.Concat(specials.Values).Max() + 1;
+        return new LlamaTokenizerSource(tiktokenSize, added =>
+            FromTiktoken(ranks, tiktokenSize, specials, json.SplitPattern ?? ByteLevelVocabulary.Gpt2Pattern, config, added, source));
     }
 
-    private static LlamaFamilyTokenizer FromSentencePieceFile(string path, TokenizerConfig config, IReadOnlyList<string> addedTokens)
+    private static LlamaTokenizerSource FromSentencePieceFile(string path, TokenizerConfig config)
     {
         var bytes = File.ReadAllBytes(path);
         var pieces = SentencePiecePieces(bytes, path);
-        using var stream = new MemoryStream(bytes);
-        return FromSentencePiece(stream, pieces.Values.Max() + 1, pieces, new Dictionary<string, int>(), config, addedTokens, path);
+        int size = pieces.Values.Max() + 1;
+        return new LlamaTokenizerSource(size, added => FromSentencePiece(bytes, size, pieces, new Dictionary<string, int>(), config, added, path));
     }
 
-    private static LlamaFamilyTokenizer FromSentencePiece(Stream proto, int size, IReadOnlyDictionary<string, int> pieces,
+    private static LlamaFamilyTokenizer FromSentencePiece(byte[] proto, int size, IReadOnlyDictionary<string, int> pieces,
         IReadOnlyDictionary<string, int> extraSpecials, TokenizerConfig config, IReadOnlyList<string> addedTokens, string source)
     {
         var special = Added(addedTokens, size, pieces);
@@ -77,7 +84,8 @@ public static class LlamaTokenizerFiles
         SentencePieceTokenizer tokenizer;
         try
         {
-            tokenizer = LlamaTokenizer.Create(proto, addBeginOfSentence: false, addEndOfSentence: false, specialTokens: special.Count > 0 ? special : null);
+            using var stream = new MemoryStream(proto);
+            tokenizer = LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false, specialTokens: special.Count > 0 ? special : null);
         }
         catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException or ArgumentException or InvalidOperationException or IOException)
         {
@@ -88,15 +96,16 @@ public static class LlamaTokenizerFiles
         return new LlamaFamilyTokenizer(tokenizer, HfTokenizerDesign.SentencePieceBpe, size, bos, eos, [.. addedTokens], source);
     }
 
-    private static LlamaFamilyTokenizer FromTiktokenFile(string path, TokenizerConfig config, IReadOnlyList<string> addedTokens)
+    private static LlamaTokenizerSource FromTiktokenFile(string path, TokenizerConfig config)
     {
-        int ranks = File.ReadLines(path).Count(l => l.Length > 0);
-        var specials = config.AddedTokens.Count > 0 ? config.AddedTokens : Llama3SpecialTokens(ranks);
-        using var stream = File.OpenRead(path);
-        return FromTiktoken(stream, Math.Max(ranks, specials.Values.Append(-1).Max() + 1), specials, ByteLevelVocabulary.Llama3Pattern, config, addedTokens, path);
+        var ranks = File.ReadAllBytes(path);
+        int count = File.ReadLines(path).Count(l => l.Length > 0);
+        var specials = config.AddedTokens.Count > 0 ? config.AddedTokens : Llama3SpecialTokens(count);
+        int size = Math.Max(count, specials.Values.Append(-1).Max() + 1);
+        return new LlamaTokenizerSource(size, added => FromTiktoken(ranks, size, specials, ByteLevelVocabulary.Llama3Pattern, config, added, path));
     }
 
-    private static LlamaFamilyTokenizer FromTiktoken(Stream ranks, int size, IReadOnlyDictionary<string, int> specials, string pattern, TokenizerConfig config,
+    private static LlamaFamilyTokenizer FromTiktoken(byte[] ranks, int size, IReadOnlyDictionary<string, int> specials, string pattern, TokenizerConfig config,
         IReadOnlyList<string> addedTokens, string source)
     {
         var all = new Dictionary<string, int>(specials, StringComparer.Ordinal);
@@ -107,7 +116,8 @@ public static class LlamaTokenizerFiles
         TiktokenTokenizer tokenizer;
         try
         {
-            tokenizer = TiktokenTokenizer.Create(ranks, new RegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled), all), normalizer: null, all);
+            using var stream = new MemoryStream(ranks);
+            tokenizer = TiktokenTokenizer.Create(stream, new RegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled), all), normalizer: null, all);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or IOException)
         {
