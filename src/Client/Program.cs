@@ -1,7 +1,9 @@
+using System.Runtime.InteropServices;
 using FedOrleans.Client.Cli;
 
-// `fedorleans`: see `fedorleans --help`. The first Ctrl-C stops the experiment cleanly and keeps
-// every finished round; a second one ends the process at once.
+// `fedorleans`: see `fedorleans --help`. The first Ctrl-C (SIGINT) or SIGTERM (timeout, docker stop,
+// Kubernetes) stops the experiment cleanly and keeps every finished round (exit 130, or 143 after SIGTERM);
+// a second one ends the process at once.
 // Redirected output (logs, CI) is read by programs and people scrolling back: no wrapping at 80 columns.
 if (Console.IsOutputRedirected)
 {
@@ -9,13 +11,18 @@ if (Console.IsOutputRedirected)
 }
 
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+bool terminated = false;
+void Stop(PosixSignalContext context)
 {
     if (!stop.IsCancellationRequested)
     {
-        e.Cancel = true;
-        Console.Error.WriteLine("stopping: cancelling the experiment and writing the finished rounds (Ctrl-C again to quit now)");
+        context.Cancel = true;
+        terminated = context.Signal == PosixSignal.SIGTERM;
+        Console.Error.WriteLine($"stopping ({(terminated ? "SIGTERM" : "Ctrl-C")}): cancelling and writing the finished rounds (send it again to quit now)");
         stop.Cancel();
     }
-};
-return await CliApp.InvokeAsync(args, stop);
+}
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+int code = await CliApp.InvokeAsync(args, stop);
+return code == ExitCodes.Cancelled && terminated ? ExitCodes.Terminated : code;

@@ -10,6 +10,20 @@ public static class Cli
 
     public static string Folder => AppContext.BaseDirectory;
 
+    /// <summary>The checkout this test assembly was built from (the folder of FedOrleans.sln).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = AppContext.BaseDirectory;
+            while (!File.Exists(Path.Combine(dir, "FedOrleans.sln")))
+            {
+                dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException($"no FedOrleans.sln above {AppContext.BaseDirectory}");
+            }
+            return dir;
+        }
+    }
+
     public sealed record Outcome(int ExitCode, string Output)
     {
         public override string ToString() => $"exit {ExitCode}:\n{Output}";

@@ -6,15 +6,6 @@ namespace FedOrleans.Client.Tests;
 /// <summary>The console's cluster jobs end to end (embedded silo): pretrain, finetune gem on its checkpoint, embed, generate.</summary>
 public sealed class JobCommandTests
 {
-    private static string Root()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "FedOrleans.sln")))
-        {
-            dir = Path.GetDirectoryName(dir)!;
-        }
-        return dir;
-    }
 
     [Fact]
     public async Task Pretrain_then_gem_then_embed_and_generate_run_as_cluster_jobs_and_write_results()
@@ -24,7 +15,7 @@ public sealed class JobCommandTests
         var pretrainId = $"t-pre-{suffix}";
         var gemId = $"t-gem-{suffix}";
 
-        var pretrain = await Cli.RunAsync(folder, "pretrain", Path.Combine(Root(), "experiments", "pretrain-nano.yaml"), "--id", pretrainId,
+        var pretrain = await Cli.RunAsync(folder, "pretrain", Path.Combine(Cli.RepositoryRoot, "experiments", "pretrain-nano.yaml"), "--id", pretrainId,
             "--set", "pretrain.steps=6", "--set", "checkpoint_every=3", "--set", "report_every=2", "--set", "pretrain.eval_every=3",
             "--set", "pretrain.batch_size=2", "--set", "pretrain.sequence_length=16", "--set", "pretrain.validation_batches=1", "--set", "gpu=none");
         Assert.True(pretrain.ExitCode == 0, pretrain.ToString());
@@ -36,7 +27,7 @@ public sealed class JobCommandTests
         Assert.Equal(["step", "2", "3", "4", "6"], steps.Select(l => l.Split(',')[0]));
         Assert.True(new FileInfo(Path.Combine(folder, "results", pretrainId, "loss.png")).Length > 1000);
 
-        var gem = await Cli.RunAsync(folder, "finetune", "gem", Path.Combine(Root(), "experiments", "gem-nano.yaml"), "--id", gemId,
+        var gem = await Cli.RunAsync(folder, "finetune", "gem", Path.Combine(Cli.RepositoryRoot, "experiments", "gem-nano.yaml"), "--id", gemId,
             "--set", $"gem.base=job:{pretrainId}", "--set", "gem.iterations=4", "--set", "gem.ntp_iterations=2", "--set", "gem.batch_size=3",
             "--set", "gem.text_tokens=12", "--set", "gem.max_length=30", "--set", "gem.corpus=[moby-dick]", "--set", "report_every=1", "--set", "gpu=none");
         Assert.True(gem.ExitCode == 0, gem.ToString());
@@ -60,7 +51,7 @@ public sealed class JobCommandTests
 
         // Adapter fine-tuning (S'MoRE) of the frozen pre-trained checkpoint: only the adapter is checkpointed.
         var smoreId = $"t-smore-{suffix}";
-        var smore = await Cli.RunAsync(folder, "finetune", "smore", Path.Combine(Root(), "experiments", "smore-nano.yaml"), "--id", smoreId,
+        var smore = await Cli.RunAsync(folder, "finetune", "smore", Path.Combine(Cli.RepositoryRoot, "experiments", "smore-nano.yaml"), "--id", smoreId,
             "--set", $"smore.base=job:{pretrainId}", "--set", "smore.task=sotu", "--set", "smore.epochs=1", "--set", "smore.batch_size=32",
             "--set", "report_every=1", "--set", "gpu=none");
         Assert.True(smore.ExitCode == 0, smore.ToString());
@@ -73,7 +64,7 @@ public sealed class JobCommandTests
 
         // The same adapter, federated: two clients fine-tune it on their share of the task, the experiment averages it.
         var fedId = $"t-fed-{suffix}";
-        var federated = await Cli.RunAsync(folder, "run", Path.Combine(Root(), "experiments", "smore-federated.yaml"), "--id", fedId,
+        var federated = await Cli.RunAsync(folder, "run", Path.Combine(Cli.RepositoryRoot, "experiments", "smore-federated.yaml"), "--id", fedId,
             "--set", $"adapter.base=job:{pretrainId}", "--set", "adapter.task=sotu", "--set", "adapter.adapter=lora", "--set", "adapter.rank=2",
             "--set", "rounds=1", "--set", "federation.clients=2", "--set", "strategy.min_fit_clients=2", "--set", "strategy.min_results=2");
         Assert.True(federated.ExitCode == 0, federated.ToString());
@@ -81,7 +72,7 @@ public sealed class JobCommandTests
         Assert.Equal("client,examples,Republican,Democratic", clientsCsv[0]);
         Assert.Equal(3, clientsCsv.Length);
 
-        var wrongKind = await Cli.RunAsync(folder, "pretrain", Path.Combine(Root(), "experiments", "gem-nano.yaml"));
+        var wrongKind = await Cli.RunAsync(folder, "pretrain", Path.Combine(Cli.RepositoryRoot, "experiments", "gem-nano.yaml"));
         Assert.Equal(2, wrongKind.ExitCode);
         Assert.Contains("fedorleans finetune gem", wrongKind.Output);
         var noBase = await Cli.RunAsync(folder, "embed", Path.Combine(folder, "missing"), "--text", "x");

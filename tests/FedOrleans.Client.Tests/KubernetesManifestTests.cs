@@ -14,15 +14,6 @@ namespace FedOrleans.Client.Tests;
 /// </summary>
 public sealed class KubernetesManifestTests
 {
-    private static string Root()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "FedOrleans.sln")))
-        {
-            dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
-        }
-        return dir;
-    }
 
     private static List<YamlMappingNode> Render(string overlay)
     {
@@ -33,7 +24,7 @@ public sealed class KubernetesManifestTests
 
     private static string RenderText(string overlay)
     {
-        var (exit, output, error) = Run("kubectl", ["kustomize", Path.Combine(Root(), "k8s", "overlays", overlay)], null, "kubectl not found (Debian: apt-get install kubernetes-client)");
+        var (exit, output, error) = Run("kubectl", ["kustomize", Path.Combine(Cli.RepositoryRoot, "k8s", "overlays", overlay)], null, "kubectl not found (Debian: apt-get install kubernetes-client)");
         Assert.True(exit == 0, $"kubectl kustomize {overlay} failed: {error}");
         return output;
     }
@@ -73,7 +64,7 @@ public sealed class KubernetesManifestTests
     /// <summary>Runs tools/k8s-validate (npm kubernetes-models) on <paramref name="manifests"/>; installs it first if .ci/run has not.</summary>
     private static (int Exit, string Output) ValidateSchemas(string manifests)
     {
-        var tool = Path.Combine(Root(), "tools", "k8s-validate");
+        var tool = Path.Combine(Cli.RepositoryRoot, "tools", "k8s-validate");
         if (!Directory.Exists(Path.Combine(tool, "node_modules", "kubernetes-models")))
         {
             var (installed, output, error) = Run("npm", ["ci", "--no-audit", "--no-fund"], null, "npm not found (Debian: apt-get install npm)", tool);
@@ -165,7 +156,7 @@ public sealed class KubernetesManifestTests
         var jobArgs = ((YamlSequenceNode)At((YamlMappingNode)((YamlSequenceNode)At(job, "spec", "template", "spec", "containers")).Children[0], "args"))
             .Select(a => ((YamlScalarNode)a).Value!).ToList();
         Assert.True(ClusterAddress.Parse(jobArgs[jobArgs.IndexOf("--cluster") + 1]).Redis);
-        Assert.True(File.Exists(Path.Combine(Root(), jobArgs[1])), $"the console job runs {jobArgs[1]}, which must exist");
+        Assert.True(File.Exists(Path.Combine(Cli.RepositoryRoot, jobArgs[1])), $"the console job runs {jobArgs[1]}, which must exist");
 
         var resources = (YamlMappingNode)At(container, "resources");
         bool hasGpu = ((YamlMappingNode)At(resources, "limits")).Children.ContainsKey(new YamlScalarNode("nvidia.com/gpu"));

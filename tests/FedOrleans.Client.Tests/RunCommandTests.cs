@@ -117,14 +117,28 @@ public sealed class RunCommandTests
         Assert.True(fetch.ExitCode == 0, fetch.ToString());
         var labels = Path.Combine(cache, "mnist", "train-labels-idx1-ubyte");
         var bytes = File.ReadAllBytes(labels);
-        bytes[8 + 77] = 200;
+        // A label still in range: the file has the right size and format, only its content is wrong.
+        bytes[8 + 77] = (byte)((bytes[8 + 77] + 1) % 10);
         File.WriteAllBytes(labels, bytes);
         var outcome = await Cli.RunAsync(folder, "run", Cli.WriteSpec(folder, "corrupt", 1), "--data", cache);
         Assert.True(outcome.ExitCode == 4, outcome.ToString());
         Assert.Contains(labels, outcome.Output);
-        Assert.Contains("label 200 at index 77", outcome.Output);
+        Assert.Contains("does not match the catalog's", outcome.Output);
         Assert.Contains("data fetch mnist --force", outcome.Output);
+        Assert.DoesNotContain("round 1/1", outcome.Output);
         Assert.DoesNotContain("Unhandled exception", outcome.Output);
+        var list = await Cli.RunAsync(folder, "data", "list", "--data", cache);
+        Assert.Matches("mnist .*changed", list.Output);
+
+        // A bad IDX header in a file of the right size is refused the same way: data unavailable, exit 4.
+        await Cli.RunAsync(folder, "data", "fetch", "mnist", "--force", "--data", cache);
+        var images = Path.Combine(cache, "mnist", "t10k-images-idx3-ubyte");
+        var header = File.ReadAllBytes(images);
+        header[3] = 0x55;
+        File.WriteAllBytes(images, header);
+        var magic = await Cli.RunAsync(folder, "run", Cli.WriteSpec(folder, "magic", 1), "--data", cache);
+        Assert.True(magic.ExitCode == 4, magic.ToString());
+        Assert.Contains(images, magic.Output);
     }
 
     [Fact]
@@ -166,6 +180,8 @@ public sealed class RunCommandTests
         // The same command again: the cluster kept running the experiment, the new console follows it.
         var second = await Cli.RunAsync(folder, "run", spec, "--cluster", $"localhost:{gateway}");
         Assert.True(second.ExitCode == 0, second + "\nsilo:\n" + silo.Output);
+        Assert.Contains("reattach is already running", second.Output);
+        Assert.Contains("since re-attaching", second.Output);
         var firstLine = second.Output.Split('\n').First(l => l.StartsWith("round ", StringComparison.Ordinal));
         Assert.DoesNotContain("round 0/40", firstLine);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results", "reattach", "summary.json")));

@@ -28,7 +28,7 @@ public sealed class EvaluationTests
     }
 
     // Pair counts checked by hand with `wc -l` and `awk -F'\t' '$1 != ""'` (every line of these files is scored).
-    [SharedFileFact("data/sts/2013/FNWN.test.tsv")]
+    [Fact]
     public void Sts_reader_counts_the_pairs_of_each_file()
     {
         var root = System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(SharedFiles.Path("data/sts/2013/FNWN.test.tsv")))!;

@@ -19,14 +19,14 @@ public sealed class LlamaFixtureTests
 
     private static string Folder => System.IO.Path.GetDirectoryName(SharedFiles.Path(Fixture))!;
 
-    [SharedFileFact(Fixture)]
+    [Fact]
     public void Config_reads_the_transformers_5_spelling_of_rope_theta()
     {
         var config = LlamaConfig.Load(Folder);
         Assert.Equal(new LlamaConfig(512, 64, 172, 2, 4, 2, 16, 10000.0, 1e-5, 256, false, null, 1, 2), config);
     }
 
-    [SharedFileTheory(Fixture)]
+    [Theory]
     [InlineData("causal")]
     [InlineData("gem")]
     public void Logits_and_last_hidden_states_match_transformers(string input)

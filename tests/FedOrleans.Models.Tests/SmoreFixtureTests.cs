@@ -19,7 +19,7 @@ public sealed class SmoreFixtureTests(ITestOutputHelper output)
 
     public static TheoryData<string> Configurations => new(SmoreFixture.Names);
 
-    [SharedFileTheory(Readme)]
+    [Theory]
     [MemberData(nameof(Configurations))]
     public void Evaluation_mode_matches_the_official_layer(string name)
     {
@@ -38,7 +38,7 @@ public sealed class SmoreFixtureTests(ITestOutputHelper output)
         CheckLoss(fixture.Root.GetProperty("balance_loss_eval_without_mask"), unmasked.AuxiliaryLoss, $"{name} eval without mask");
     }
 
-    [SharedFileTheory(Readme)]
+    [Theory]
     [MemberData(nameof(Configurations))]
     public void Training_mode_matches_the_official_layer(string name)
     {
@@ -73,7 +73,7 @@ public sealed class SmoreFixtureTests(ITestOutputHelper output)
         }
     }
 
-    [SharedFileTheory(Readme)]
+    [Theory]
     [MemberData(nameof(Configurations))]
     public void Parameter_count_matches_the_official_count(string name)
     {
@@ -84,7 +84,7 @@ public sealed class SmoreFixtureTests(ITestOutputHelper output)
         Assert.Equal(official, fixture.Settings.ParameterCount(fixture.InFeatures, fixture.OutFeatures));
     }
 
-    [SharedFileFact(Readme)]
+    [Fact]
     public void W_final_zero_fixture_output_is_the_base_output()
     {
         TorchRuntime.EnsureThreadConfigured();
@@ -98,7 +98,7 @@ public sealed class SmoreFixtureTests(ITestOutputHelper output)
         Assert.True(y.eq(yBase).all().item<bool>());
     }
 
-    [SharedFileTheory(Readme)]
+    [Theory]
     [InlineData("f_eq_1_layer")]
     [InlineData("f_eq_1_layer_s4")]
     public void Eq_1_layer_fixture_with_overridden_W_final_matches(string name)

@@ -46,9 +46,15 @@ public static class ClusterCommands
         var cancel = new Command("cancel", "cancel a running experiment; finished rounds are kept") { cancelId, cancelCluster };
         cancel.SetAction(async parse => await WithClusterAsync(parse.GetValue(cancelCluster), stop, async client =>
         {
-            var s = await client.GetGrain<IExperimentGrain>(GrainKeys.Experiment(parse.GetValue(cancelId)!)).CancelAsync();
+            var grain = client.GetGrain<IExperimentGrain>(GrainKeys.Experiment(parse.GetValue(cancelId)!));
+            if ((await grain.GetStatusAsync()).Phase == ExperimentPhase.NotStarted)
+            {
+                ConsoleOutput.Error($"no experiment '{parse.GetValue(cancelId)}' on this cluster; `fedorleans list` shows them");
+                return ExitCodes.BadInput;
+            }
+            var s = await grain.CancelAsync();
             Console.WriteLine($"{s.ExperimentId}: {s.Phase} after {s.CompletedRounds} rounds");
-            return s.Phase == ExperimentPhase.NotStarted ? ExitCodes.BadInput : ExitCodes.Ok;
+            return ExitCodes.Ok;
         }));
         return [status, list, cancel];
     }

@@ -47,12 +47,16 @@ public static class DataCommands
     public static async Task<bool> FetchWithProgressAsync(DatasetFetcher fetcher, IReadOnlyList<DatasetName> names, bool force, CancellationToken ct)
     {
         var missing = names.Where(n => force || !fetcher.Cache.IsComplete(DatasetCatalog.Get(n))).ToList();
-        if (missing.Count == 0)
-        {
-            return true;
-        }
         try
         {
+            foreach (var n in names.Except(missing))
+            {
+                fetcher.CheckCached(n);
+            }
+            if (missing.Count == 0)
+            {
+                return true;
+            }
             if (!AnsiConsole.Profile.Capabilities.Interactive)
             {
                 foreach (var n in missing)
@@ -84,6 +88,24 @@ public static class DataCommands
         }
     }
 
+    /// <summary>"yes" when every file is there with the catalog's content; "changed" when one differs (fetch --force).</summary>
+    private static string Cached(DataCache cache, CatalogEntry entry)
+    {
+        if (!cache.IsComplete(entry))
+        {
+            return "no";
+        }
+        try
+        {
+            new DatasetFetcher(cache).CheckCached(entry.Name);
+            return "[green]yes[/]";
+        }
+        catch (DataFetchException)
+        {
+            return $"[red]changed[/] (data fetch {entry.Key} --force)";
+        }
+    }
+
     private static DataCache Cache(string? root) => root is null ? DataCache.Default : new DataCache(root);
 
     private static int List(DataCache cache)
@@ -92,7 +114,7 @@ public static class DataCommands
         foreach (var e in DatasetCatalog.Entries)
         {
             table.AddRow(e.Key, e.IsTrainingSet ? $"{e.TrainCount:N0} + {e.TestCount:N0}" : $"{e.Files.Count} files", Markup.Escape(e.Origin),
-                cache.IsComplete(e) ? "[green]yes[/]" : "no", Markup.Escape(e.Description));
+                Cached(cache, e), Markup.Escape(e.Description));
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"cache: {Markup.Escape(cache.Root)} (set {DataCache.EnvironmentVariable} to move it)");
@@ -121,12 +143,11 @@ public static class DataCommands
 
     private static async Task<int> PartitionAsync(FileInfo specFile, string[] sets, DirectoryInfo? output, int show, DataCache cache, CancellationToken ct)
     {
-        if (!specFile.Exists)
+        if (await InputFiles.ReadSpecAsync(specFile.FullName, "spec", ct) is not { } text)
         {
-            ConsoleOutput.Error($"spec file '{specFile.FullName}' not found");
             return ExitCodes.BadInput;
         }
-        var (spec, errors, _) = SpecParser.TryParse(await File.ReadAllTextAsync(specFile.FullName, ct), sets);
+        var (spec, errors, _) = SpecParser.TryParse(text, sets);
         if (spec is null)
         {
             ConsoleOutput.SpecErrors(specFile.Name, errors);

@@ -54,12 +54,11 @@ public static class JobCommands
 
     private static async Task<int> RunJobAsync(JobKind kind, FileInfo file, string[] sets, string? id, DirectoryInfo? output, Target target, CancellationToken stop)
     {
-        if (!file.Exists)
+        if (await InputFiles.ReadSpecAsync(file.FullName, "job spec", stop) is not { } text)
         {
-            ConsoleOutput.Error($"job spec '{file.FullName}' not found; see experiments/ for examples");
             return ExitCodes.BadInput;
         }
-        var (spec, errors, yaml) = JobSpecParser.TryParse(await File.ReadAllTextAsync(file.FullName, stop), sets);
+        var (spec, errors, yaml) = JobSpecParser.TryParse(text, sets);
         if (spec is null)
         {
             ConsoleOutput.SpecErrors(file.Name, errors);
@@ -77,6 +76,11 @@ public static class JobCommands
             return ExitCodes.BadInput;
         }
         var folder = output?.FullName ?? Path.Combine("results", jobId);
+        if (InputFiles.CheckWritableFolder(folder) is { } problem)
+        {
+            ConsoleOutput.Error($"results folder: {problem}; choose another with --out (nothing was started)");
+            return ExitCodes.BadInput;
+        }
         return await WithConnectionAsync(target, stop, async connection =>
         {
             var registry = connection.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);

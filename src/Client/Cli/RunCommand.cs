@@ -50,11 +50,6 @@ public static partial class RunCommand
 
     private static async Task<int> RunAsync(RunRequest request, CancellationToken stop)
     {
-        if (!request.SpecFile.Exists)
-        {
-            ConsoleOutput.Error($"spec file '{request.SpecFile.FullName}' not found; see experiments/ for examples");
-            return ExitCodes.BadInput;
-        }
         if (request.Device is not ("cpu" or "cuda") || request.ConcurrentFits is < 0 or > 1024)
         {
             ConsoleOutput.Error($"--device must be cpu or cuda (is '{request.Device}') and --concurrent-fits 1..1024");
@@ -65,7 +60,10 @@ public static partial class RunCommand
             ConsoleOutput.Error($"--seeds {request.Seeds}: allowed 1..1000");
             return ExitCodes.BadInput;
         }
-        var text = await File.ReadAllTextAsync(request.SpecFile.FullName, stop);
+        if (await InputFiles.ReadSpecAsync(request.SpecFile.FullName, "spec", stop) is not { } text)
+        {
+            return ExitCodes.BadInput;
+        }
         var plan = Plan(text, request, out var planErrors);
         if (plan is null)
         {
@@ -93,6 +91,11 @@ public static partial class RunCommand
         }
         var first = plan[0].Spec;
         var root = request.Output?.FullName ?? Path.Combine("results", sweeping ? $"{request.Id ?? first.Name}-sweep" : plan[0].Id);
+        if (InputFiles.CheckWritableFolder(root) is { } problem)
+        {
+            ConsoleOutput.Error($"results folder: {problem}; choose another with --out (nothing was run)");
+            return ExitCodes.BadInput;
+        }
         var cache = request.DataRoot is null ? DataCache.Default : new DataCache(request.DataRoot);
 
         // The console needs the labels for clients.csv; an embedded silo shares this cache.
@@ -131,7 +134,7 @@ public static partial class RunCommand
         try
         {
             connection = address is null
-                ? await ClusterConnection.StartEmbeddedAsync(cache.Root, stop, request.Device, request.ConcurrentFits)
+                ? await ClusterConnection.StartEmbeddedAsync(cache.Root, stop, request.Device, request.ConcurrentFits, Path.Combine(root, "silo.log"))
                 : await ClusterConnection.ConnectAsync(address, stop);
         }
         catch (ClusterUnavailableException e)
@@ -143,7 +146,7 @@ public static partial class RunCommand
         {
             if (connection.Dashboard is not null)
             {
-                AnsiConsole.MarkupLine($"dashboard: {Markup.Escape(connection.Dashboard)}");
+                AnsiConsole.MarkupLine($"dashboard: {Markup.Escape(connection.Dashboard)} (silo log: {Markup.Escape(connection.LogFile!)})");
             }
             var reports = new List<(Planned Run, ExperimentReport Report)>();
             int exit = ExitCodes.Ok;
@@ -233,10 +236,17 @@ public static partial class RunCommand
         })}{(spec.Adaptation is { } a ? " -> " + a.Target : "")}");
         int printed = -1;
         ExperimentReport report;
+        bool reattached = false;
         try
         {
             report = await ExperimentRunner.RunAsync(connection.Client, run.Id, run.Yaml, s =>
             {
+                if (s.Reattached && !reattached)
+                {
+                    reattached = true;
+                    Console.WriteLine($"{run.Id} is already running on the {connection.Description} with this spec (after round {s.CompletedRounds}, "
+                        + $"{s.ElapsedSeconds:F1} s of rounds): following it; the results will cover the whole run");
+                }
                 if (s.CompletedRounds != printed)
                 {
                     printed = s.CompletedRounds;
@@ -244,16 +254,21 @@ public static partial class RunCommand
                 }
             }, stop, message => Console.WriteLine($"cluster: {message}"));
         }
+        catch (DataUnavailableException e)
+        {
+            ConsoleOutput.Error($"{run.Id} was not started: {e.Message}");
+            return (ExitCodes.DataUnavailable, null);
+        }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            // The cluster refused to start it: a used id, data it cannot read. Nothing ran, nothing to write.
+            // The cluster refused to start it: a used id, an impossible spec. Nothing ran, nothing to write.
             ConsoleOutput.Error($"{run.Id} was not started: {e.Message}");
             return (e is ArgumentException ? ExitCodes.BadInput : ExitCodes.ExperimentFailed, null);
         }
         wall.Stop();
         await ResultsWriter.WriteAsync(folder, report, spec, clientsCsv, wall.Elapsed.TotalSeconds,
             Process.GetCurrentProcess().PeakWorkingSet64, connection.IsEmbedded ? "embedded" : connection.Description);
-        ConsoleOutput.FinalTable(report, folder, wall.Elapsed.TotalSeconds);
+        ConsoleOutput.FinalTable(report, folder, wall.Elapsed.TotalSeconds, reattached);
         int code = report.Status.Phase switch
         {
             ExperimentPhase.Completed => ExitCodes.Ok,

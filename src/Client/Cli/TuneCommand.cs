@@ -35,15 +35,14 @@ public static class TuneCommand
 
     private static async Task<int> TuneAsync(FileInfo studyFile, string? clusterAddress, string[] sets, DirectoryInfo? output, string? id, string? dataRoot, CancellationToken stop)
     {
-        if (!studyFile.Exists)
+        if (await InputFiles.ReadSpecAsync(studyFile.FullName, "study", stop) is not { } studyText)
         {
-            ConsoleOutput.Error($"study file '{studyFile.FullName}' not found; see experiments/asfgnn-tune-*.yaml");
             return ExitCodes.BadInput;
         }
         string studyYaml;
         try
         {
-            studyYaml = StudyParser.ApplyOverrides(await File.ReadAllTextAsync(studyFile.FullName, stop), sets);
+            studyYaml = StudyParser.ApplyOverrides(studyText, sets);
         }
         catch (SpecException e)
         {
@@ -57,12 +56,10 @@ public static class TuneCommand
             return ExitCodes.BadInput;
         }
         var experimentFile = Path.GetFullPath(experimentPath!, studyFile.DirectoryName!);
-        if (!File.Exists(experimentFile))
+        if (await InputFiles.ReadSpecAsync(experimentFile, $"experiment '{experimentPath}' (from {studyFile.Name})", stop) is not { } experimentYaml)
         {
-            ConsoleOutput.Error($"experiment '{experimentPath}' (from {studyFile.Name}) not found at {experimentFile}");
             return ExitCodes.BadInput;
         }
-        var experimentYaml = await File.ReadAllTextAsync(experimentFile, stop);
         var studyId = id ?? spec.Name;
         var cache = dataRoot is null ? DataCache.Default : new DataCache(dataRoot);
         ClusterConnection connection;

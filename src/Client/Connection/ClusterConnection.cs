@@ -18,12 +18,13 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     private readonly IHost _host;
 
-    private ClusterConnection(IHost host, IClusterClient client, string description, string? dashboard)
+    private ClusterConnection(IHost host, IClusterClient client, string description, string? dashboard, string? logFile = null)
     {
         _host = host;
         Client = client;
         Description = description;
         Dashboard = dashboard;
+        LogFile = logFile;
     }
 
     public IClusterClient Client { get; }
@@ -36,13 +37,22 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     public bool IsEmbedded => Dashboard is not null;
 
+    /// <summary>The embedded silo's log file (Orleans' own records go there, not to the terminal).</summary>
+    public string? LogFile { get; }
+
+    /// <summary>How long the console waits for a Redis membership store to accept a connection.</summary>
+    public static readonly TimeSpan RedisConnectTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>Starts a silo in this process on free ports, with the dashboard on loopback.</summary>
     /// <param name="dataRoot">The dataset cache, or null for the default.</param>
     /// <param name="ct">Cancels the start.</param>
     /// <param name="device"><c>cpu</c> or <c>cuda</c>.</param>
     /// <param name="concurrentFits">Fits at once; 0 for the processor count.</param>
-    public static async Task<ClusterConnection> StartEmbeddedAsync(string? dataRoot, CancellationToken ct, string device = "cpu", int concurrentFits = 0)
+    /// <param name="logFile">The silo's log file; by default <c>logs/</c> in the dataset cache, one file per process.</param>
+    public static async Task<ClusterConnection> StartEmbeddedAsync(string? dataRoot, CancellationToken ct, string device = "cpu", int concurrentFits = 0, string? logFile = null)
     {
+        logFile ??= Path.Combine(dataRoot ?? FedOrleans.Models.Data.DataCache.Default.Root, "logs",
+            $"embedded-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.log");
         var app = FedOrleansHost.Build([], (hosting, training) =>
         {
             hosting.SiloPort = FedOrleansHost.FreeTcpPort();
@@ -57,15 +67,29 @@ public sealed class ClusterConnection : IAsyncDisposable
             {
                 training.ConcurrentFits = concurrentFits;
             }
-        }, quiet: true);
+        }, logFile);
         await app.StartAsync(ct);
-        return new ClusterConnection(app, app.Services.GetRequiredService<IClusterClient>(), "embedded silo", FedOrleansHost.HttpAddress(app) + "/dashboard/");
+        return new ClusterConnection(app, app.Services.GetRequiredService<IClusterClient>(), "embedded silo", FedOrleansHost.HttpAddress(app) + "/dashboard/", logFile);
     }
 
     /// <summary>Connects to a running cluster; a clear error if nothing answers there.</summary>
     public static async Task<ClusterConnection> ConnectAsync(ClusterAddress address, CancellationToken ct)
     {
-        var endpoint = address.Redis ? null : await address.ResolveAsync(ct);
+        System.Net.IPEndPoint? endpoint;
+        try
+        {
+            endpoint = await address.ResolveAsync(ct);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or FormatException)
+        {
+            throw new ClusterUnavailableException($"no FedOrleans cluster at {address}: host '{address.Host}' does not resolve ({e.Message}); check the name, or leave out --cluster to run embedded");
+        }
+        if (address.Redis)
+        {
+            // A Redis client retries for minutes; a closed port or a silent host gets a clear answer in seconds.
+            await CheckRedisAnswersAsync(address, endpoint, ct);
+            endpoint = null;
+        }
         X509Certificate2? tls;
         try
         {
@@ -77,8 +101,9 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
         int attempts = 0;
         var builder = Host.CreateApplicationBuilder([]);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Orleans", LogLevel.Error);
+        // The client's own records (connection retries with stack traces) are not for the user: a failure
+        // reaches the console as an exception and is reported in its words.
+        builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
         {
             if (endpoint is null)
@@ -119,9 +144,25 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             host.Dispose();
             throw new ClusterUnavailableException(
-                $"no FedOrleans cluster answered at {address} ({e.GetType().Name}: {e.Message}). Start a silo with `dotnet run --project src/Silo`, or leave out --cluster to run embedded.{(tls is null ? "" : $" TLS is on ({ClusterTls.CertificateVariable}): the silos must use the same certificate.")}");
+                $"no FedOrleans cluster answered at {address} ({e.Message.TrimEnd('.')}). Start a silo with `dotnet run --project src/Silo`, or leave out --cluster to run embedded.{(tls is null ? "" : $" TLS is on ({ClusterTls.CertificateVariable}): the silos must use the same certificate.")}");
         }
         return new ClusterConnection(host, host.Services.GetRequiredService<IClusterClient>(), $"cluster at {address}", null);
+    }
+
+    private static async Task CheckRedisAnswersAsync(ClusterAddress address, System.Net.IPEndPoint endpoint, CancellationToken ct)
+    {
+        using var socket = new System.Net.Sockets.Socket(endpoint.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(RedisConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(endpoint, timeout.Token);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            throw new ClusterUnavailableException($"no Redis server answered at {address} ({(e is OperationCanceledException ? $"no answer within {RedisConnectTimeout.TotalSeconds:0} s" : e.Message)}). "
+                + "A Redis-clustered FedOrleans needs redis-server there and silos started with --clustering redis --redis HOST:PORT; or leave out --cluster to run embedded.");
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -45,8 +45,9 @@ public abstract class ClientGrainBase(
     {
         metrics.ClientDeactivated();
         // Tell the coordinator of a running experiment (for its live view); a client of a finished
-        // experiment stays quiet so that collecting it does not wake the coordinator.
-        if (_fits > 0 && _lastRound < _totalRounds)
+        // experiment stays quiet so that collecting it does not wake the coordinator, and so does every
+        // client of a silo that is shutting down (its coordinator goes down with it or resumes elsewhere).
+        if (_fits > 0 && _lastRound < _totalRounds && reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
             GrainFactory.GetGrain<IExperimentGrain>(GrainKeys.Experiment(_experimentId)).ClientDeactivatedAsync(_index).Ignore();
         }

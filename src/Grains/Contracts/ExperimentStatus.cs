@@ -1,6 +1,9 @@
 namespace FedOrleans.Contracts;
 
-/// <summary>A snapshot of an experiment: phase, progress, the last round, and how often it resumed after a deactivation.</summary>
+/// <summary>
+/// A snapshot of an experiment: phase, progress, the last round, and how often it resumed after a deactivation.
+/// <see cref="Reattached"/> is true in the answer to a start of an experiment that was already running with the same spec.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("fedorleans.ExperimentStatus")]
 public sealed record ExperimentStatus(
     [property: Id(0)] string ExperimentId,
@@ -10,7 +13,8 @@ public sealed record ExperimentStatus(
     [property: Id(4)] RoundSummary? LastRound,
     [property: Id(5)] string? Error,
     [property: Id(6)] int Resumes,
-    [property: Id(7)] double ElapsedSeconds)
+    [property: Id(7)] double ElapsedSeconds,
+    [property: Id(8)] bool Reattached = false)
 {
     public bool IsFinished => Phase is ExperimentPhase.Completed or ExperimentPhase.Failed or ExperimentPhase.Cancelled;
 }

@@ -75,7 +75,7 @@ public sealed class ExperimentGrain(
         {
             if (state.State.SpecYaml == specYaml && state.State.Phase == ExperimentPhase.Running)
             {
-                return Status();
+                return Status() with { Reattached = true };
             }
             throw new InvalidOperationException(
                 $"experiment id '{Id}' is already used ({state.State.Phase}, {state.State.CompletedRounds} rounds); choose another id (fedorleans run --id) or another name");

@@ -1,3 +1,4 @@
+using FedOrleans.Contracts;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Specs;
@@ -14,10 +15,14 @@ public static class WireErrors
     public static bool IsModelError(Exception e) =>
         e is DataFormatException or DataFetchException or PartitionException or SpecException or SimulatedClientFailureException;
 
-    /// <summary>The wire form: <see cref="ArgumentException"/> for bad specs and partitions, <see cref="InvalidOperationException"/> for the rest.</summary>
+    /// <summary>
+    /// The wire form: <see cref="SpecRefusedException"/> for bad specs and partitions, <see cref="DataUnavailableException"/>
+    /// for data that cannot be fetched or read, <see cref="InvalidOperationException"/> for the rest.
+    /// </summary>
     public static Exception ForWire(Exception e) => e switch
     {
-        SpecException or PartitionException => new ArgumentException(e.Message),
+        SpecException or PartitionException => new SpecRefusedException(e.Message),
+        DataFormatException or DataFetchException => new DataUnavailableException(e.Message),
         _ => new InvalidOperationException(e.Message),
     };
 }

@@ -21,6 +21,7 @@ public sealed class DatasetFetcher(DataCache cache)
         var entry = DatasetCatalog.Get(name);
         if (!force && Cache.IsComplete(entry))
         {
+            CheckCached(name);
             progress?.Report(new FetchProgress(name, "cached", 1));
             return false;
         }
@@ -55,7 +56,7 @@ public sealed class DatasetFetcher(DataCache cache)
             progress?.Report(new FetchProgress(name, "verifying checksums", 0.8));
             foreach (var file in entry.Files)
             {
-                Verify(Path.Combine(extracted, file.CacheName), file, entry.Origin);
+                Verify(Path.Combine(extracted, file.CacheName), file, entry.Origin, entry.Key);
             }
             var target = Cache.DatasetFolder(entry);
             Directory.CreateDirectory(target);
@@ -87,7 +88,7 @@ public sealed class DatasetFetcher(DataCache cache)
             progress?.Report(new FetchProgress(entry.Name, "verifying checksums", 0.8));
             foreach (var file in entry.Files)
             {
-                Verify(Path.Combine(staging, file.CacheName), file, entry.Origin);
+                Verify(Path.Combine(staging, file.CacheName), file, entry.Origin, entry.Key);
             }
             Directory.CreateDirectory(Cache.DatasetFolder(entry));
             foreach (var file in entry.Files)
@@ -111,7 +112,7 @@ public sealed class DatasetFetcher(DataCache cache)
         {
             try
             {
-                Verify(Cache.FilePath(entry, file), file, entry.Origin);
+                Verify(Cache.FilePath(entry, file), file, entry.Origin, entry.Key);
             }
             catch (DataFetchException e)
             {
@@ -121,7 +122,78 @@ public sealed class DatasetFetcher(DataCache cache)
         return problems;
     }
 
-    private static void Verify(string path, DataFile file, string source)
+    /// <summary>
+    /// Checks the cached files of a complete dataset against the catalog's SHA-256, once per process and file:
+    /// a stamp beside them (<c>.verified</c>) records each verified file's size, modification time and hash, so a
+    /// later process hashes only files that changed since. A file whose content differs (right size, wrong bytes)
+    /// is refused with the command that fetches it again; nothing trains on it.
+    /// </summary>
+    /// <exception cref="DataFetchException">A file is missing or its content differs from the catalog's.</exception>
+    public void CheckCached(DatasetName name)
+    {
+        var entry = DatasetCatalog.Get(name);
+        var stampPath = Path.Combine(Cache.DatasetFolder(entry), StampFile);
+        var stamps = ReadStamps(stampPath);
+        bool changed = false;
+        foreach (var file in entry.Files)
+        {
+            var path = Cache.FilePath(entry, file);
+            var info = new FileInfo(path);
+            var seen = info.Exists ? $"{info.Length} {info.LastWriteTimeUtc.Ticks} {file.Sha256}" : "";
+            if (VerifiedThisProcess.TryGetValue(path, out var verified) && verified == seen)
+            {
+                continue;
+            }
+            if (!(stamps.TryGetValue(file.CacheName, out var stamped) && stamped == seen))
+            {
+                Verify(path, file, entry.Origin, entry.Key);
+                stamps[file.CacheName] = seen;
+                changed = true;
+            }
+            VerifiedThisProcess[path] = seen;
+        }
+        if (changed)
+        {
+            try
+            {
+                var staging = $"{stampPath}.{Environment.ProcessId}.tmp";
+                File.WriteAllLines(staging, stamps.Select(s => $"{s.Key} {s.Value}"));
+                File.Move(staging, stampPath, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A read-only cache: the files were verified all the same; the next process hashes them again.
+            }
+        }
+    }
+
+    /// <summary>The stamp file in each dataset folder: "name size mtime-ticks sha256" per verified file.</summary>
+    public const string StampFile = ".verified";
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> VerifiedThisProcess = new();
+
+    private static Dictionary<string, string> ReadStamps(string path)
+    {
+        var stamps = new Dictionary<string, string>();
+        try
+        {
+            foreach (var line in File.Exists(path) ? File.ReadAllLines(path) : [])
+            {
+                int space = line.IndexOf(' ');
+                if (space > 0)
+                {
+                    stamps[line[..space]] = line[(space + 1)..];
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Unreadable stamp: verify the files again.
+        }
+        return stamps;
+    }
+
+    private static void Verify(string path, DataFile file, string source, string key = "")
     {
         var info = new FileInfo(path);
         if (!info.Exists)
@@ -138,7 +210,7 @@ public sealed class DatasetFetcher(DataCache cache)
         {
             throw new DataFetchException(source.StartsWith("built from", StringComparison.Ordinal)
                 ? $"{path}: SHA-256 {hash} of the built file does not match the catalog's {file.Sha256}; the sources or the image decoder differ from those the catalog was made with"
-                : $"{path}: SHA-256 {hash} does not match the catalog's {file.Sha256}; run `fedorleans data fetch --force`");
+                : $"{path}: SHA-256 {hash} does not match the catalog's {file.Sha256} (the file changed after it was fetched, or is corrupt); run `fedorleans data fetch {(key.Length > 0 ? key : "NAME")} --force`");
         }
     }
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using FedOrleans.Grains.Training;
 using FedOrleans.Models.Torch;
+using FedOrleans.Silo.Logging;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
@@ -42,8 +43,9 @@ public static class FedOrleansHost
 
     /// <param name="args">Silo command-line arguments (see <see cref="Switches"/>).</param>
     /// <param name="configure">Last-minute overrides of the bound options (the console's embedded mode picks free ports).</param>
-    /// <param name="quiet">Log warnings and errors only (the console's embedded silo prints its own progress).</param>
-    public static WebApplication Build(string[] args, Action<SiloHostingOptions, TrainingOptions>? configure = null, bool quiet = false)
+    /// <param name="logFile">Write the log to this file instead of the terminal (the console's embedded silo: the
+    /// terminal shows the console's own progress and table, nothing else).</param>
+    public static WebApplication Build(string[] args, Action<SiloHostingOptions, TrainingOptions>? configure = null, string? logFile = null)
     {
         CheckArguments(args);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
@@ -52,6 +54,7 @@ public static class FedOrleansHost
         var training = builder.Configuration.GetSection(TrainingOptions.Section).Get<TrainingOptions>() ?? new TrainingOptions();
         configure?.Invoke(hosting, training);
         Validate(hosting);
+        CheckPortsAreFree(hosting);
         var tls = hosting.TlsCertificate.Length > 0
             ? ClusterTls.Load(hosting.TlsCertificate, hosting.TlsPassword, "--tls-certificate (FedOrleans:Silo:TlsCertificate)")
             : null;
@@ -109,11 +112,19 @@ public static class FedOrleansHost
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
-        if (quiet)
+        if (logFile is not null)
         {
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(new FileLoggerProvider(logFile));
         }
+        WatchdogFalseAlarmFilter.Apply(builder.Logging);
         var app = builder.Build();
+        if (!IPAddress.IsLoopback(IPAddress.TryParse(hosting.HttpAddress, out var bound) ? bound : IPAddress.Any) && hosting.DashboardPassword.Length == 0)
+        {
+            Console.Error.WriteLine($"WARNING: /dashboard and /federation are served on {hosting.HttpAddress}:{httpPort} WITHOUT authentication: anyone who can reach this "
+                + "machine sees every experiment and can drive the dashboard. Set --dashboard-user NAME and the environment variable "
+                + "FedOrleans__Silo__DashboardPassword, or keep --http-address 127.0.0.1 (the default).");
+        }
         if (hosting.DashboardPassword.Length > 0)
         {
             app.UseMiddleware<BasicAuthentication>(hosting.DashboardUser, hosting.DashboardPassword, "/dashboard");
@@ -160,6 +171,41 @@ public static class FedOrleansHost
         if (!IPAddress.TryParse(hosting.AdvertisedAddress, out _))
         {
             throw new ArgumentException($"--advertise (FedOrleans:Silo:AdvertisedAddress) must be an IP address; got '{hosting.AdvertisedAddress}'");
+        }
+    }
+
+    /// <summary>Names a configured port that another process already listens on, instead of a stack trace at start.</summary>
+    private static void CheckPortsAreFree(SiloHostingOptions hosting)
+    {
+        foreach (var (port, option, key) in new[]
+        {
+            (hosting.SiloPort, "--port", "SiloPort"),
+            (hosting.GatewayPort, "--gateway-port", "GatewayPort"),
+            (hosting.HttpPort, "--http-port", "HttpPort"),
+        })
+        {
+            if (port == 0)
+            {
+                continue;
+            }
+            if (port is < 0 or > 65535)
+            {
+                throw new ArgumentException($"{option} (FedOrleans:Silo:{key}) is {port}; allowed 1-65535 (0 for a free port: --http-port only)");
+            }
+            var probe = new TcpListener(IPAddress.Any, port);
+            try
+            {
+                probe.Start();
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+            {
+                throw new ArgumentException($"port {port} ({option}, FedOrleans:Silo:{key}) is {(e.SocketErrorCode == SocketError.AccessDenied ? "not allowed for this user" : "already in use on this machine")}; "
+                    + $"choose another with {option} N, or stop the process listening there (`ss -ltnp 'sport = :{port}'` shows it)");
+            }
+            finally
+            {
+                probe.Stop();
+            }
         }
     }
 
