@@ -5,7 +5,7 @@ using Orleans.TestingHost;
 
 namespace FedOrleans.Grains.Tests;
 
-/// <summary>In-process Orleans clusters configured exactly like a FedOrleans silo (AddFedOrleans).</summary>
+/// <summary>In-process Orleans clusters configured exactly like a FedOrleans silo (AddFedOrleans), plus the tests' <see cref="FitRoundGate"/> (inert unless a test arms it).</summary>
 public static class TestClusters
 {
     /// <summary>Where the test silos' jobs checkpoint: a folder of this test process under the system's temporary folder (deleted when the process ends), not the user's data cache.</summary>
@@ -37,7 +37,8 @@ public static class TestClusters
             o.ConcurrentFits = 2;
             o.DataRoot = dataRoot ?? "";
             o.JobsRoot = JobsRoot;
-        }, metadata: created++ == gpuSilo ? new Dictionary<string, string> { [FedOrleansNames.DeviceMetadata] = "cuda" } : null));
+        }, metadata: created++ == gpuSilo ? new Dictionary<string, string> { [FedOrleansNames.DeviceMetadata] = "cuda" } : null)
+            .AddOutgoingGrainCallFilter<FitRoundGate>());
         builder.ConfigureClient(client =>
         {
             client.AddMemoryStreams(FedOrleansNames.StreamProvider);

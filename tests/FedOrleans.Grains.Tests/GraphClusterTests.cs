@@ -21,7 +21,7 @@ public sealed class FitPayloadRecorder : IIncomingGrainCallFilter
     }
 }
 
-/// <summary>A single-silo cluster whose silo records client fit payloads.</summary>
+/// <summary>A single-silo cluster whose silo records client fit payloads (and can hold a round's fits, <see cref="FitRoundGate"/>).</summary>
 public sealed class RecordingClusterFixture : IAsyncLifetime
 {
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -29,7 +29,7 @@ public sealed class RecordingClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddFedOrleans(o => o.ConcurrentFits = 2).AddIncomingGrainCallFilter<FitPayloadRecorder>());
+        builder.ConfigureSilo((_, silo) => silo.AddFedOrleans(o => o.ConcurrentFits = 2).AddIncomingGrainCallFilter<FitPayloadRecorder>().AddOutgoingGrainCallFilter<FitRoundGate>());
         builder.ConfigureClient(client => client.AddMemoryStreams(FedOrleansNames.StreamProvider));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -60,18 +60,30 @@ public sealed class GraphClusterTests(RecordingClusterFixture fixture) : IClassF
     {
         var id = Specs.Id("asfgnn-private");
         var grain = fixture.Cluster.Client.GetGrain<IExperimentGrain>(id);
-        await grain.StartAsync(Spec("asfgnn-private"));
-        var mid = await grain.WaitForAsync(2, TimeSpan.FromMinutes(3));
-        Assert.True(mid.CompletedRounds >= 2, $"phase {mid.Phase}, round {mid.CompletedRounds}, error {mid.Error}");
+        // Round 3's fits wait at the coordinator while the clients are deactivated: rounds 3 and 4 run on new activations.
+        var hold = FitRoundGate.Arm(id, 3);
         var clients = Enumerable.Range(0, 2).Select(i => fixture.Cluster.Client.GetGrain<IClientGrain>(GrainKeys.Client(id, i))).ToArray();
-        var before = await Task.WhenAll(clients.Select(c => c.GetInfoAsync()));
-        Assert.All(before, info => Assert.NotNull(info.PrivateStateSha256));
-        foreach (var c in clients)
+        try
         {
-            await c.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+            await grain.StartAsync(Spec("asfgnn-private"));
+            await hold.ReachedAsync(TimeSpan.FromMinutes(3));
+            var before = await Task.WhenAll(clients.Select(c => c.GetInfoAsync()));
+            Assert.All(before, info => Assert.True(info.PrivateStateSha256 is not null && info.LastRound == 2, $"client {info.Index} before the deactivation: last round {info.LastRound}, private state {info.PrivateStateSha256 ?? "none"}"));
+            foreach (var c in clients)
+            {
+                await c.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+            }
+        }
+        finally
+        {
+            hold.Release();
         }
         var final = await grain.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
         Assert.Equal(ExperimentPhase.Completed, final.Phase);
+        // The activations after the deactivation did the fits of rounds 3 and 4, from the private layers they read back.
+        var after = await Task.WhenAll(clients.Select(c => c.GetInfoAsync()));
+        Assert.All(after, info => Assert.True(info.Fits == 2 && info.LastRound == 4 && info.PrivateStateSha256 is not null,
+            $"client {info.Index} after the deactivation: {info.Fits} fits in this activation (expected 2: rounds 3 and 4), last round {info.LastRound}"));
         var report = await grain.GetReportAsync();
         Assert.Equal(PhiBytes, report.FinalWeights.Length);
         Assert.All(report.Rounds, r => Assert.InRange(r.TestAccuracy, 0, 1));

@@ -19,7 +19,8 @@ namespace FedOrleans.Grains.Experiments;
 /// <summary>
 /// Coordinates one experiment. The round loop runs as a background task on this grain's scheduler
 /// (so queries interleave with it at every await): sample, fan out <c>FitAsync</c> with a deadline,
-/// collect results and failures, aggregate in client-index order, evaluate, persist, publish. A
+/// collect results and failures (a fit lost with its client's silo is sent again: the client re-activates
+/// on a surviving silo), aggregate in client-index order, evaluate, persist, publish. A
 /// reminder revives the loop after a deactivation or a lost silo; it resumes from the last persisted round.
 /// </summary>
 public sealed class ExperimentGrain(
@@ -32,6 +33,9 @@ public sealed class ExperimentGrain(
 {
     /// <summary>How long an idle coordinator stays active between rounds; the loop renews it every round.</summary>
     private static readonly TimeSpan KeepAlive = TimeSpan.FromMinutes(30);
+
+    /// <summary>Fits of one client in one round when its silo is lost under it (each loss re-activates it elsewhere).</summary>
+    private const int MaxFitAttempts = 3;
 
     private ProgressWaiters? _waiters;
     private ExperimentSpec? _spec;
@@ -236,6 +240,15 @@ public sealed class ExperimentGrain(
             }
             // Otherwise the grain is deactivating: keep Phase = Running so the next activation resumes.
         }
+        catch (Orleans.Storage.InconsistentStateException e)
+        {
+            // Another activation wrote the state since this one read it: when a silo is lost, the grain directory can
+            // briefly hold two activations of this experiment. The other one resumed from the persisted round and owns
+            // the experiment now; this one steps down without recording anything (the round it ran is redone there).
+            logger.LogWarning("{ExperimentId}: another activation took over after round {Round}; this one steps down ({Message})",
+                Id, state.State.CompletedRounds, e.Message);
+            DeactivateOnIdle();
+        }
         catch (Exception e)
         {
             // The experiment itself broke (bad data, storage failure, a bug): record it as failed with
@@ -322,7 +335,23 @@ public sealed class ExperimentGrain(
         try
         {
             var client = GrainKeys.ClientGrain(GrainFactory, Id, index, state.State.GpuClients);
-            var result = await client.FitAsync(assignment.Instructions.ToRequest(global), deadline.Token);
+            var request = assignment.Instructions.ToRequest(global);
+            FitResult result;
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    result = await client.FitAsync(request, deadline.Token);
+                    break;
+                }
+                catch (SiloUnavailableException) when (attempt < MaxFitAttempts && !deadline.IsCancellationRequested)
+                {
+                    // The client's silo was lost, not the client: it re-activates on a surviving silo and fits the same
+                    // request again, so the round and the experiment's result are those of a run without the loss.
+                    logger.LogWarning("{ExperimentId} round {Round}: client {Client} was lost with its silo; fitting it again (attempt {Attempt})",
+                        Id, request.Round, index, attempt + 1);
+                }
+            }
             _activity[index] = ClientActivity.Idle;
             return (assignment.Client, result, null);
         }
