@@ -81,7 +81,7 @@ public sealed class FaultToleranceTests(UninterruptedExperiment uninterrupted) :
         var folder = Cli.TempFolder();
         var jobs = Path.Combine(folder, "jobs");
         await using var cluster = await RedisCluster.StartAsync(folder, 2, "--jobs", jobs);
-        string[] pretrain = ["pretrain", Path.Combine(Root(), "experiments", "pretrain-nano.yaml"), "--cluster", cluster.Address,
+        string[] pretrain = ["pretrain", Path.Combine(Cli.RepositoryRoot, "experiments", "pretrain-nano.yaml"), "--cluster", cluster.Address,
             "--set", $"pretrain.steps={JobSteps}", "--set", $"checkpoint_every={CheckpointEvery}", "--set", "report_every=1", "--set", $"pretrain.eval_every={JobSteps}",
             "--set", "pretrain.batch_size=2", "--set", "pretrain.sequence_length=16", "--set", "pretrain.validation_batches=1", "--set", "gpu=none"];
 
@@ -101,7 +101,7 @@ public sealed class FaultToleranceTests(UninterruptedExperiment uninterrupted) :
         int printedBeforeKill = Regex.Matches(console.Output, $@"^step (\d+)/{JobSteps}", RegexOptions.Multiline).Max(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
         var afterKill = Stopwatch.StartNew();
         host.Signal("KILL");
-        // Nobody calls the job after the kill: its reminder revives it on the surviving silo.
+        // The console keeps asking through the loss (or the job's reminder revives it): it resumes on the surviving silo.
         await WithinAsync(resumed[survivor], $"{id}: waiting for the job to resume on the surviving silo", () => cluster.Outputs());
         await WithinAsync(completed[survivor], $"{id}: waiting for the resumed job to complete", () => cluster.Outputs());
         double seconds = afterKill.Elapsed.TotalSeconds;
@@ -116,6 +116,9 @@ public sealed class FaultToleranceTests(UninterruptedExperiment uninterrupted) :
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"B6 killed a pre-training job's silo (SIGKILL at step {printedBeforeKill} of {JobSteps}, checkpoints every {CheckpointEvery}, 2 silos): resumed from step {resumeStep} on the other silo, completed {seconds:F1} s after the kill; final model.safetensors {(actual == expected ? "EQUAL to" : "DIFFERENT from")} the uninterrupted job's ({actual[..16]}... vs {expected[..16]}...)"));
         Assert.True(actual == expected, $"final weights of the resumed job: {actual}; uninterrupted job: {expected}");
+        var followed = await console.WaitAsync(Cli.Patience);
+        Assert.True(followed.ExitCode == 0, $"the console should follow the job through the loss of its silo:\n{followed}");
+        Assert.Contains("job resumed from its checkpoint", followed.Output);
     }
 
     private static async Task WithinAsync(Task awaited, string phase, Func<string> state)
@@ -135,15 +138,5 @@ public sealed class FaultToleranceTests(UninterruptedExperiment uninterrupted) :
         Assert.True(File.Exists(file), $"no {file}");
         using var stream = File.OpenRead(file);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    private static string Root()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "FedOrleans.sln")))
-        {
-            dir = Path.GetDirectoryName(dir)!;
-        }
-        return dir;
     }
 }

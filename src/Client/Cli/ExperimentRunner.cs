@@ -48,7 +48,7 @@ public static class ExperimentRunner
     }
 
     /// <summary>Retries calls that failed because a silo or gateway went away, for up to <see cref="RecoveryLimit"/>.</summary>
-    private static async Task<T> RetryAsync<T>(Func<Task<T>> call, Action<string>? onRecovery, CancellationToken ct)
+    public static async Task<T> RetryAsync<T>(Func<Task<T>> call, Action<string>? onRecovery, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + RecoveryLimit;
         var delay = TimeSpan.FromSeconds(1);

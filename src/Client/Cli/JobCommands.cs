@@ -120,7 +120,9 @@ public static class JobCommands
         {
             while (!status.IsFinished)
             {
-                status = await job.WaitForAsync(status.Step + 1, TimeSpan.FromSeconds(20)).WaitAsync(stop);
+                // A job whose silo is lost resumes on another one from its checkpoint: keep asking meanwhile.
+                var step = status.Step;
+                status = await ExperimentRunner.RetryAsync(() => job.WaitForAsync(step + 1, ExperimentRunner.PollTimeout), message => Console.WriteLine($"cluster: {message}"), stop);
                 if (status.Resumes > resumes)
                 {
                     Console.WriteLine($"cluster: job resumed from its checkpoint at step {status.CheckpointStep} (resume {status.Resumes}) on {status.Silo}");

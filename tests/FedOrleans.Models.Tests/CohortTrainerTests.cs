@@ -1,0 +1,103 @@
+using FedOrleans.Models.Data;
+using FedOrleans.Models.Federated;
+using FedOrleans.Models.Nn;
+using FedOrleans.Models.Torch;
+using FedOrleans.Models.Training;
+using FedOrleans.Models.Training.Cohorts;
+
+namespace FedOrleans.Models.Tests;
+
+/// <summary>
+/// A cohort fit gives each client what its one-at-a-time fit gives (weights to 1e-5, the same sample count,
+/// the same loss to 1e-5), for every model, optimizer and FedProx, with unequal shard sizes; and a client's
+/// result does not depend on the rest of its cohort (bit for bit), which keeps runs identical on 1 or N silos.
+/// </summary>
+public sealed class CohortTrainerTests
+{
+    public static TheoryData<string, string> Cases => new()
+    {
+        { "logistic", "sgd" },
+        { "mlp", "sgd-momentum" },
+        { "mlp", "adam" },
+        { "mlp", "fedprox" },
+        { "cnn", "sgd-momentum" },
+        { "cnn", "adamw" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Each_client_of_a_cohort_gets_its_one_at_a_time_result(string model, string optimizer)
+    {
+        TorchRuntime.Configure(1);
+        var mnist = await TestData.LoadAsync(DatasetName.Mnist);
+        var shape = new InputShape(1, 28, 28, 10);
+        var spec = model switch
+        {
+            "logistic" => ModelSpec.Logistic,
+            "mlp" => new ModelSpec(ModelKind.Mlp, [64, 32]),
+            _ => new ModelSpec(ModelKind.Cnn, []),
+        };
+        var settings = optimizer switch
+        {
+            "sgd" => new TrainerSettings(Epochs: 2, BatchSize: 16, LearningRate: 0.05),
+            "sgd-momentum" => new TrainerSettings(Epochs: 2, BatchSize: 16, LearningRate: 0.02, Momentum: 0.9, WeightDecay: 1e-3),
+            "adam" => new TrainerSettings(Epochs: 2, BatchSize: 16, LearningRate: 1e-3, Optimizer: OptimizerKind.Adam, WeightDecay: 1e-4),
+            "adamw" => new TrainerSettings(Epochs: 2, BatchSize: 16, LearningRate: 1e-3, Optimizer: OptimizerKind.AdamW, WeightDecay: 1e-2),
+            _ => new TrainerSettings(Epochs: 2, BatchSize: 16, LearningRate: 0.05, ProximalMu: 0.5),
+        };
+        // Unequal shards (3, 4 and 8 steps an epoch, last batches partial), one client with another global
+        // model, and one unlabelled client, which trains nothing.
+        int[] sizes = model == "cnn" ? [37, 64, 120] : [37, 64, 120, 50];
+        var global = new ModelWeights(ModelFactory.InitialWeights(spec, shape, 1));
+        var other = new ModelWeights(ModelFactory.InitialWeights(spec, shape, 2));
+        var members = sizes.Select((n, c) => new CohortMember(
+            c == 1 ? other : global,
+            new FitInstructions(3, 1000UL + (ulong)c, settings),
+            new ClientShard(mnist.Train, Enumerable.Range(c * 500, n).ToArray(), Unlabelled: c == 3))).ToList();
+
+        var cohort = new CohortSupervisedTrainer(spec, shape).Fit(members, default);
+        var single = new SupervisedTrainer(spec, shape);
+        for (int c = 0; c < members.Count; c++)
+        {
+            var alone = single.Fit(members[c].Global, members[c].Instructions, members[c].Shard, default);
+            Assert.Equal(alone.NumSamples, cohort[c].NumSamples);
+            if (double.IsNaN(alone.TrainLoss))
+            {
+                Assert.True(double.IsNaN(cohort[c].TrainLoss));
+                Assert.Same(members[c].Global, cohort[c].Weights);
+                continue;
+            }
+            Assert.True(Math.Abs(alone.TrainLoss - cohort[c].TrainLoss) <= 1e-5 * Math.Max(1, Math.Abs(alone.TrainLoss)),
+                $"client {c}: loss {alone.TrainLoss} alone, {cohort[c].TrainLoss} in the cohort");
+            var a = alone.Weights.Values;
+            var b = cohort[c].Weights.Values;
+            Assert.Equal(a.Length, b.Length);
+            double worst = a.Zip(b, (u, v) => Math.Abs(u - v)).Max();
+            Assert.True(worst <= 1e-5, $"client {c} ({sizes[c]} samples): largest weight difference {worst:E2}");
+            Assert.NotEqual(members[c].Global.Sha256(), cohort[c].Weights.Sha256());
+        }
+    }
+
+    [Theory]
+    [InlineData("mlp")]
+    [InlineData("cnn")]
+    public async Task A_clients_result_does_not_depend_on_the_rest_of_its_cohort(string model)
+    {
+        TorchRuntime.Configure(1);
+        var mnist = await TestData.LoadAsync(DatasetName.Mnist);
+        var shape = new InputShape(1, 28, 28, 10);
+        var spec = model == "mlp" ? new ModelSpec(ModelKind.Mlp, [64]) : new ModelSpec(ModelKind.Cnn, []);
+        var settings = new TrainerSettings(Epochs: 1, BatchSize: 32, LearningRate: 0.05, Momentum: 0.5);
+        var global = new ModelWeights(ModelFactory.InitialWeights(spec, shape, 1));
+        var members = Enumerable.Range(0, 5).Select(c => new CohortMember(global, new FitInstructions(1, 50UL + (ulong)c, settings),
+            new ClientShard(mnist.Train, Enumerable.Range(c * 300, 40 + 30 * c).ToArray(), false))).ToList();
+        var trainer = new CohortSupervisedTrainer(spec, shape);
+        var all = trainer.Fit(members, default);
+        var split = trainer.Fit([members[3], members[1]], default);
+        var alone = trainer.Fit([members[1]], default);
+        Assert.Equal(all[1].Weights.Sha256(), alone[0].Weights.Sha256());
+        Assert.Equal(all[1].Weights.Sha256(), split[1].Weights.Sha256());
+        Assert.Equal(all[3].Weights.Sha256(), split[0].Weights.Sha256());
+        Assert.Equal(all[1].TrainLoss, alone[0].TrainLoss);
+    }
+}
