@@ -3,6 +3,7 @@ using FedOrleans.Bench;
 // Benchmarks (never run by the test suite). Results and the exact commands: docs/benchmarks.md.
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- b1 [--repeats 3]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- b4 [--sizes 10,100,1000,10000]
+//   dotnet run --project bench/FedOrleans.Bench -c Release -- cohort [--sizes 5,10,50] [--repeats 3]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- smore [--task synthetic|spam|sotu|brown] [--seeds 1,2,3] (docs/results/smore.md)
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- gem --base CHECKPOINT --out FOLDER [--ntp-steps 100] [--steps 200] (docs/results/gem.md)
 var command = args.FirstOrDefault();
@@ -20,11 +21,13 @@ return command switch
     "b1" => await FluteLrMnist.RunAsync(options),
     "b4" => await ClientOverhead.RunAsync(options),
     "determinism" => await FitDeterminism.RunAsync(options),
+    "cohort" => await CohortFits.RunAsync(options),
+    "scratch" => Scratch.Run(),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FedOrleans.Bench b1|b4|determinism|smore|gem [--repeats N] [--sizes 10,100,1000,10000] [--out FILE]");
+    Console.Error.WriteLine("usage: FedOrleans.Bench b1|b4|determinism|cohort|smore|gem [--repeats N] [--sizes 10,100,1000,10000] [--out FILE]");
     return 2;
 }

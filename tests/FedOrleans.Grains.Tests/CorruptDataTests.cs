@@ -5,7 +5,7 @@ namespace FedOrleans.Grains.Tests;
 
 public sealed class CorruptDataTests
 {
-    /// <summary>A data cache with MNIST whose training labels hold an impossible label (same size, so not re-fetched).</summary>
+    /// <summary>A data cache with MNIST whose training labels hold an impossible label (same size, so only the content check finds it).</summary>
     public static string CorruptMnistCache()
     {
         var root = Directory.CreateTempSubdirectory("fedorleans-corrupt-").FullName;
@@ -31,9 +31,11 @@ public sealed class CorruptDataTests
         var root = CorruptMnistCache();
         await using var cluster = await TestClusters.StartAsync(1, root);
         var grain = cluster.Client.GetGrain<IExperimentGrain>(Specs.Id("corrupt"));
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.StartAsync(Specs.Small("corrupt", 2)));
+        // The content check refuses it before anything is read: data unavailable (the console's exit 4), with the fix.
+        var error = await Assert.ThrowsAsync<DataUnavailableException>(() => grain.StartAsync(Specs.Small("corrupt", 2)));
         Assert.Contains(Path.Combine(root, "mnist", "train-labels-idx1-ubyte"), error.Message);
-        Assert.Contains("label 42 at index 1234", error.Message);
+        Assert.Contains("does not match the catalog's", error.Message);
+        Assert.Contains("data fetch mnist --force", error.Message);
         Assert.Equal(ExperimentPhase.NotStarted, (await grain.GetStatusAsync()).Phase);
     }
 }

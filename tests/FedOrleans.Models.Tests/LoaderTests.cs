@@ -6,6 +6,35 @@ namespace FedOrleans.Models.Tests;
 public sealed class LoaderTests
 {
     [Fact]
+    public async Task Cached_files_are_checked_against_their_sha256_and_a_stamp_records_the_check()
+    {
+        await TestData.LoadAsync(DatasetName.Mnist);
+        var entry = DatasetCatalog.Get(DatasetName.Mnist);
+        var cache = new DataCache(Directory.CreateTempSubdirectory("fedorleans-stamp-").FullName);
+        Directory.CreateDirectory(cache.DatasetFolder(entry));
+        foreach (var file in entry.Files)
+        {
+            File.Copy(TestData.Cache.FilePath(entry, file), cache.FilePath(entry, file));
+        }
+        var fetcher = new DatasetFetcher(cache);
+        fetcher.CheckCached(DatasetName.Mnist);
+        var stamp = File.ReadAllLines(Path.Combine(cache.DatasetFolder(entry), DatasetFetcher.StampFile));
+        Assert.Equal(entry.Files.Count, stamp.Length);
+        Assert.All(entry.Files, f => Assert.Contains(stamp, line => line.StartsWith(f.CacheName + " ", StringComparison.Ordinal) && line.EndsWith(f.Sha256, StringComparison.Ordinal)));
+
+        // Same size, one label changed within range: nothing but the hash can tell.
+        var labels = cache.FilePath(entry, entry.Files[1]);
+        var bytes = File.ReadAllBytes(labels);
+        bytes[8 + 5] = (byte)((bytes[8 + 5] + 1) % 10);
+        File.WriteAllBytes(labels, bytes);
+        Assert.True(cache.IsComplete(entry));
+        var error = Assert.Throws<DataFetchException>(() => fetcher.CheckCached(DatasetName.Mnist));
+        Assert.Contains(labels, error.Message);
+        Assert.Contains("fedorleans data fetch mnist --force", error.Message);
+        await Assert.ThrowsAsync<DataFetchException>(() => fetcher.EnsureAsync(DatasetName.Mnist));
+    }
+
+    [Fact]
     public async Task Mnist_loads_with_the_canonical_counts()
     {
         var mnist = await TestData.LoadAsync(DatasetName.Mnist);

@@ -14,5 +14,6 @@ public sealed class ClientGrain(
     [PersistentState("client", FedOrleansNames.StateStorage)] IPersistentState<ClientState> state,
     FederationCache federations,
     TrainingGate gate,
+    CohortScheduler cohorts,
     FedOrleansMetrics metrics,
-    ILocalSiloDetails silo) : ClientGrainBase(state, federations, gate, metrics, silo);
+    ILocalSiloDetails silo) : ClientGrainBase(state, federations, gate, cohorts, metrics, silo);

@@ -7,6 +7,7 @@ using FedOrleans.Grains.Training;
 using FedOrleans.Models.Federated;
 using FedOrleans.Models.Specs;
 using FedOrleans.Models.Training;
+using FedOrleans.Models.Training.Cohorts;
 using Orleans.Runtime;
 
 namespace FedOrleans.Grains.Clients;
@@ -22,6 +23,7 @@ public abstract class ClientGrainBase(
     IPersistentState<ClientState> state,
     FederationCache federations,
     TrainingGate gate,
+    CohortScheduler cohorts,
     FedOrleansMetrics metrics,
     ILocalSiloDetails silo) : Grain, IClientGrain
 {
@@ -105,7 +107,10 @@ public abstract class ClientGrainBase(
             var shard = federation.Shard(_index, privateState);
             _shardSize = shard.Count;
             _unlabelled = shard.Unlabelled;
-            outcome = await gate.RunAsync(() => federation.Trainer.Fit(global, instructions, shard, cancellationToken), cancellationToken);
+            outcome = federation.CohortTrainer is { } cohortTrainer
+                ? await cohorts.FitAsync(new CohortKey(_experimentId, request.Round, instructions.Settings), request.RoundClients,
+                    new CohortMember(global, instructions, shard), cohortTrainer, cancellationToken)
+                : await gate.RunAsync(() => federation.Trainer.Fit(global, instructions, shard, cancellationToken), cancellationToken);
         }
         _fits++;
         _lastRound = request.Round;

@@ -20,9 +20,10 @@ public sealed class GpuClientGrain(
     [PersistentState("client", FedOrleansNames.StateStorage)] IPersistentState<ClientState> state,
     FederationCache federations,
     TrainingGate gate,
+    CohortScheduler cohorts,
     GpuJobSlots gpu,
     FedOrleansMetrics metrics,
-    ILocalSiloDetails silo) : ClientGrainBase(state, federations, gate, metrics, silo)
+    ILocalSiloDetails silo) : ClientGrainBase(state, federations, gate, cohorts, metrics, silo)
 {
     protected override Task<FitResult> RunFitAsync(Func<Task<FitResult>> fit, CancellationToken cancellationToken) =>
         gpu.RunAsync(fit, cancellationToken);

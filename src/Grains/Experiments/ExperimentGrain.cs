@@ -265,7 +265,7 @@ public sealed class ExperimentGrain(
         var round = new RoundContext(state.State.CompletedRounds + 1, spec.Seed);
         var assignments = strategy.ConfigureFit(round, current, clients);
         var global = current.Global.ToBytes();
-        var answers = await Task.WhenAll(assignments.Select(a => FitClientAsync(a, global, spec.RoundTimeout, ct)));
+        var answers = await Task.WhenAll(assignments.Select(a => FitClientAsync(a, global, assignments.Count, spec.RoundTimeout, ct)));
         ct.ThrowIfCancellationRequested();
         var received = answers.Where(a => a.Fit is not null).Select(a => a.Fit!.ToUpdate(a.Client)).ToList();
         // A diverged client (NaN or infinite weights) is a failure like a crash: it never reaches the average.
@@ -326,7 +326,7 @@ public sealed class ExperimentGrain(
     }
 
     private async Task<(ClientId Client, FitResult? Fit, string? Error)> FitClientAsync(
-        ClientAssignment assignment, byte[] global, TimeSpan timeout, CancellationToken loopToken)
+        ClientAssignment assignment, byte[] global, int roundClients, TimeSpan timeout, CancellationToken loopToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(loopToken);
         deadline.CancelAfter(timeout);
@@ -335,7 +335,7 @@ public sealed class ExperimentGrain(
         try
         {
             var client = GrainKeys.ClientGrain(GrainFactory, Id, index, state.State.GpuClients);
-            var request = assignment.Instructions.ToRequest(global);
+            var request = assignment.Instructions.ToRequest(global, roundClients);
             FitResult result;
             for (int attempt = 1; ; attempt++)
             {

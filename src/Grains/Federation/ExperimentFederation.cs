@@ -5,6 +5,7 @@ using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Nn;
 using FedOrleans.Models.Specs;
 using FedOrleans.Models.Training;
+using FedOrleans.Models.Training.Cohorts;
 
 namespace FedOrleans.Grains.Federation;
 
@@ -34,7 +35,14 @@ public sealed class ExperimentFederation
             { Adaptation: not null } => new MinimaxTrainer(spec.Model, Shape),
             _ => new SupervisedTrainer(spec.Model, Shape),
         };
+        if (_trainer is SupervisedTrainer && spec.Execution == ExecutionMode.Cohort && CohortSupervisedTrainer.Supports(spec.Model))
+        {
+            CohortTrainer = new CohortSupervisedTrainer(spec.Model, Shape);
+        }
     }
+
+    /// <summary>The batched trainer when this experiment's fits run as cohorts (<c>execution: cohort</c>, supervised models); null otherwise.</summary>
+    public CohortSupervisedTrainer? CohortTrainer { get; }
 
     public ExperimentFederation(ExperimentSpec spec, GraphFederation graph)
     {

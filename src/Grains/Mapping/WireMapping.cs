@@ -17,8 +17,8 @@ public static class WireMapping
 
     public static MinimaxSettings ToModel(this MinimaxSettingsWire m) => new((MinimaxRule)m.Rule, m.Mu, m.DualDecay, m.DecayEvery, m.Coefficient);
 
-    public static FitRequest ToRequest(this FitInstructions i, byte[] globalWeights) =>
-        new(i.Round, i.Seed, i.Settings.ToWire(), globalWeights, i.Minimax?.ToWire());
+    public static FitRequest ToRequest(this FitInstructions i, byte[] globalWeights, int roundClients = 0) =>
+        new(i.Round, i.Seed, i.Settings.ToWire(), globalWeights, i.Minimax?.ToWire(), roundClients);
 
     public static FitInstructions ToInstructions(this FitRequest r) => new(r.Round, r.Seed, r.Settings.ToModel(), r.Minimax?.ToModel());
 

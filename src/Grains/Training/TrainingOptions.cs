@@ -8,6 +8,15 @@ public sealed class TrainingOptions
     /// <summary>Fits running at once on this silo; defaults to the processor count.</summary>
     public int ConcurrentFits { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// The most clients trained as one batched model (a cohort); more clients of a round on this silo make several
+    /// cohorts. Bounds the memory of a cohort fit (stacked weights, gradients and optimizer state of each client).
+    /// </summary>
+    public int MaxCohort { get; set; } = 128;
+
+    /// <summary>How long a cohort waits for more fits of its round after the last one arrived, in milliseconds.</summary>
+    public int CohortWindowMs { get; set; } = 20;
+
     /// <summary>Torch intra-op threads per fit (1 for many small fits).</summary>
     public int TorchThreads { get; set; } = 1;
 

@@ -30,7 +30,8 @@ public sealed record ExperimentSpec(
     int EvaluateSamples = 0,
     GpuRequirement Gpu = GpuRequirement.None,
     GraphSpec? Graph = null,
-    Jobs.SmoreJobSettings? Adapter = null)
+    Jobs.SmoreJobSettings? Adapter = null,
+    ExecutionMode Execution = ExecutionMode.Cohort)
 {
     /// <summary>The graph experiment this spec describes (null for image experiments): method, federation and settings for <see cref="GraphSimulation"/>.</summary>
     public GraphExperimentSpec? GraphExperiment => Graph is null ? null : new GraphExperimentSpec(

@@ -155,6 +155,7 @@ public static partial class SpecParser
         var evaluateEvery = top.Int("evaluate_every", 1, 1, MaxRounds);
         var evaluateSamples = top.Int("evaluate_samples", 0, 0, 100_000_000);
         var gpu = top.Enum("gpu", GpuRequirement.None);
+        var execution = top.Enum("execution", ExecutionMode.Cohort);
 
         var fed = top.Section("federation");
         var clients = fed.Int("clients", 10, 1, MaxClients, required: true);
@@ -299,9 +300,9 @@ public static partial class SpecParser
         }
         f.RejectUnknown("fail_clients", "dropout_rate");
 
-        top.RejectUnknown("name", "seed", "rounds", "dataset", "trainer", "round_timeout_s", "evaluate_every", "federation", "model", "train", "strategy", "faults", "adaptation", "evaluate_samples", "gpu", "graph", "adapter");
+        top.RejectUnknown("name", "seed", "rounds", "dataset", "trainer", "round_timeout_s", "evaluate_every", "federation", "model", "train", "strategy", "faults", "adaptation", "evaluate_samples", "gpu", "graph", "adapter", "execution");
         return new ExperimentSpec(name, seed, rounds, dataset, federation, new ModelSpec(modelKind, hidden, adaptation?.Loss), trainer, train, strategy,
-            TimeSpan.FromSeconds(timeout), evaluateEvery, faults, adaptation, evaluateSamples, gpu, graph, adapter);
+            TimeSpan.FromSeconds(timeout), evaluateEvery, faults, adaptation, evaluateSamples, gpu, graph, adapter, execution);
     }
 
     /// <summary>The graph section, and for graph experiments the model section's GNN fields (kind gcn/sage, hidden, dropout, activation).</summary>

@@ -24,6 +24,8 @@ public static class FedOrleansHost
         ["--threads"] = $"{TrainingOptions.Section}:TorchThreads",
         ["--concurrent-fits"] = $"{TrainingOptions.Section}:ConcurrentFits",
         ["--gpu-jobs"] = $"{TrainingOptions.Section}:GpuJobs",
+        ["--max-cohort"] = $"{TrainingOptions.Section}:MaxCohort",
+        ["--cohort-window-ms"] = $"{TrainingOptions.Section}:CohortWindowMs",
         ["--data"] = $"{TrainingOptions.Section}:DataRoot",
         ["--jobs"] = $"{TrainingOptions.Section}:JobsRoot",
         ["--port"] = $"{SiloHostingOptions.Section}:SiloPort",
@@ -94,6 +96,8 @@ public static class FedOrleansHost
                 o.TorchThreads = training.TorchThreads;
                 o.ConcurrentFits = training.ConcurrentFits;
                 o.GpuJobs = training.GpuJobs;
+                o.MaxCohort = training.MaxCohort;
+                o.CohortWindowMs = training.CohortWindowMs;
                 o.DataRoot = training.DataRoot;
                 o.JobsRoot = training.JobsRoot;
             }, redis ? hosting.Redis : null);

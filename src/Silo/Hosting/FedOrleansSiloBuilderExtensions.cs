@@ -54,6 +54,7 @@ public static class FedOrleansSiloBuilderExtensions
         options.ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<TrainingOptions>, TrainingOptionsValidator>();
         silo.Services.AddSingleton<TrainingGate>();
+        silo.Services.AddSingleton<CohortScheduler>();
         silo.Services.AddSingleton<GpuJobSlots>();
         silo.Services.AddMetrics();
         silo.Services.AddSingleton<FedOrleansMetrics>();

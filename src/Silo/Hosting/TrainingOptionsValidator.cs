@@ -25,6 +25,14 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         {
             errors.Add($"FedOrleans:Training:GpuJobs (--gpu-jobs, env FedOrleans__Training__GpuJobs) is {options.GpuJobs}; allowed: 1..64");
         }
+        if (options.MaxCohort is < 1 or > 100_000)
+        {
+            errors.Add($"FedOrleans:Training:MaxCohort (--max-cohort, env FedOrleans__Training__MaxCohort) is {options.MaxCohort}; allowed: 1..100000");
+        }
+        if (options.CohortWindowMs is < 0 or > 60_000)
+        {
+            errors.Add($"FedOrleans:Training:CohortWindowMs (--cohort-window-ms, env FedOrleans__Training__CohortWindowMs) is {options.CohortWindowMs}; allowed: 0..60000");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

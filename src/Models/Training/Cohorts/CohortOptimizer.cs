@@ -6,8 +6,8 @@ namespace FedOrleans.Models.Training.Cohorts;
 
 /// <summary>
 /// <see cref="LocalOptimizer"/>'s SGD (momentum, weight decay), Adam and AdamW on stacked parameters <c>[K, ...]</c>,
-/// in the same order of operations, with per-client state. A step moves only the clients marked active: a client
-/// whose fit has ended keeps its weights and its moments. Every active client of a cohort has taken the same
+/// in the same order of operations, with per-client state, updated in place. A step moves only the clients marked
+/// active: a client whose fit has ended keeps its weights and its moments. Every active client of a cohort has taken the same
 /// number of steps (a fit's steps are a prefix of the cohort's), so Adam's bias correction is one scalar per step.
 /// Scalars are created explicitly and kept alive for the native calls (see <see cref="LocalOptimizer"/>).
 /// </summary>
@@ -59,8 +59,10 @@ internal sealed class CohortOptimizer : IDisposable
         }
     }
 
-    /// <param name="active">Bool <c>[K]</c>: the clients whose fit takes this step.</param>
-    public void Step(Tensor active)
+    /// <param name="active">Float <c>[K]</c>, 1 for the clients whose fit takes this step and 0 for those whose fit has
+    /// ended; null when every client takes it (the common case: the same operations as <see cref="LocalOptimizer"/>).
+    /// A 0 leaves a client exactly as it was: its update is multiplied by 0 and its moments by 1.</param>
+    public void Step(Tensor? active)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -73,20 +75,28 @@ internal sealed class CohortOptimizer : IDisposable
             {
                 continue;
             }
-            var mask = active.view([_clients, .. Enumerable.Repeat(1L, (int)p.dim() - 1)]);
-            var start = p;
+            var mask = active?.view([_clients, .. Enumerable.Repeat(1L, (int)p.dim() - 1)]);
             if (_settings.WeightDecay > 0 && _settings.Optimizer == OptimizerKind.AdamW)
             {
-                start = p.mul(_decayKeep);
+                // keep = 1 - lr * decay for active clients, 1 for the others.
+                Scale(p, mask, _decayKeep);
             }
             else if (_settings.WeightDecay > 0)
             {
                 g = g.add(p, alpha: _weightDecay);
             }
-            var next = _settings.Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW
-                ? AdamStep(i, start, g, mask)
-                : SgdStep(i, start, g, mask);
-            p.copy_(where(mask, next, p));
+            if (mask is not null)
+            {
+                g = g.mul(mask);
+            }
+            if (_settings.Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW)
+            {
+                AdamStep(i, p, g, mask);
+            }
+            else
+            {
+                SgdStep(i, p, g, mask);
+            }
         }
     }
 
@@ -102,7 +112,7 @@ internal sealed class CohortOptimizer : IDisposable
         }
     }
 
-    private Tensor SgdStep(int i, Tensor p, Tensor g, Tensor mask)
+    private void SgdStep(int i, Tensor p, Tensor g, Tensor? mask)
     {
         if (_settings.Momentum > 0)
         {
@@ -113,27 +123,32 @@ internal sealed class CohortOptimizer : IDisposable
             }
             else
             {
-                var buffer = _first[i]!.mul(_momentum).add_(g, alpha: TorchScalars.One);
-                _first[i]!.copy_(where(mask, buffer, _first[i]!));
+                Scale(_first[i]!, mask, _momentum).add_(g, alpha: TorchScalars.One);
             }
-            g = _first[i]!;
+            g = mask is null ? _first[i]! : _first[i]!.mul(mask);
         }
-        return p.add(g, alpha: _negativeLearningRate);
+        p.add_(g, alpha: _negativeLearningRate);
     }
 
-    private Tensor AdamStep(int i, Tensor p, Tensor g, Tensor mask)
+    private void AdamStep(int i, Tensor p, Tensor g, Tensor? mask)
     {
         _first[i] ??= zeros_like(p).DetachFromDisposeScope();
         _second[i] ??= zeros_like(p).DetachFromDisposeScope();
         var m = _first[i]!;
         var v = _second[i]!;
-        m.copy_(where(mask, m.mul(_beta1).add_(g, alpha: _oneMinusBeta1), m));
-        v.copy_(where(mask, v.mul(_beta2).addcmul_(g, g, value: _oneMinusBeta2), v));
+        Scale(m, mask, _beta1).add_(g, alpha: _oneMinusBeta1);
+        Scale(v, mask, _beta2).addcmul_(g, g, value: _oneMinusBeta2);
         double correction1 = 1 - Math.Pow(AdamBeta1, _steps);
         double correction2 = 1 - Math.Pow(AdamBeta2, _steps);
         using var sqrtCorrection2 = Math.Sqrt(correction2).ToScalar();
         using var stepSize = (-_settings.LearningRate / correction1).ToScalar();
         var denominator = v.sqrt().div_(sqrtCorrection2).add_(_epsilon, alpha: TorchScalars.One);
-        return p.addcdiv(m, denominator, value: stepSize);
+        p.addcdiv_(mask is null ? m : m.mul(mask), denominator, value: stepSize);
     }
+
+    /// <summary>A per-client factor: <paramref name="factor"/> for active clients, 1 (hold) for the others.</summary>
+    private static Tensor Held(Tensor mask, Scalar factor) => mask.mul(factor).add_(mask.neg().add_(ones_like(mask), alpha: TorchScalars.One), alpha: TorchScalars.One);
+
+    /// <summary><c>t *= factor</c> for every client, or with a mask only for the active ones.</summary>
+    private static Tensor Scale(Tensor t, Tensor? mask, Scalar factor) => mask is null ? t.mul_(factor) : t.mul_(Held(mask, factor));
 }

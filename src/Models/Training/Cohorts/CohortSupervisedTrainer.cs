@@ -8,7 +8,7 @@ namespace FedOrleans.Models.Training.Cohorts;
 
 /// <summary>
 /// Trains K clients of one round as one batched model: every parameter is stacked <c>[K, ...]</c>, linear
-/// layers are one batched matmul, convolutions run per client on the cohort's shared batch layout, the loss is each client's own mean
+/// layers are one batched matmul (convolutions run per client), the loss is each client's own mean
 /// cross-entropy, and the optimizer (SGD with momentum and weight decay, Adam, AdamW; FedProx's proximal
 /// term) keeps per-client state. Each client keeps what its one-at-a-time <see cref="SupervisedTrainer"/> fit
 /// has: its own shuffling generator (seeded from its instructions), its own number of steps and batch sizes
@@ -117,50 +117,63 @@ public sealed class CohortSupervisedTrainer
         var lossSums = zeros(k, dtype: float64, device: device);
         var counts = new long[k];
 
-        var rows = new long[k * b];
-        var mask = new float[k * b];
-        var batchCounts = new float[k];
-        var active = new bool[k];
+        // Every step's rows, masks and counts, planned on the host and sent to the device once.
+        var rows = new long[totalSteps * k * b];
+        var mask = new float[totalSteps * k * b];
+        var divisors = new float[totalSteps * k];
+        var taken = new double[totalSteps * k];
+        var active = new float[totalSteps * k];
+        var allActive = new bool[totalSteps];
+        for (int t = 0; t < totalSteps; t++)
+        {
+            allActive[t] = true;
+            for (int c = 0; c < k; c++)
+            {
+                int epoch = t / stepsPerEpoch[c];
+                int row = (t * k + c) * b;
+                int count = 0;
+                if (epoch < s.Epochs)
+                {
+                    var order = orders[c][epoch];
+                    int start = t % stepsPerEpoch[c] * b;
+                    count = Math.Min(b, order.Length - start);
+                    for (int j = 0; j < count; j++)
+                    {
+                        rows[row + j] = offsets[c] + order[start + j];
+                        mask[row + j] = 1;
+                    }
+                }
+                for (int j = count; j < b; j++)
+                {
+                    rows[row + j] = offsets[c];
+                }
+                active[t * k + c] = epoch < s.Epochs ? 1 : 0;
+                allActive[t] &= epoch < s.Epochs;
+                divisors[t * k + c] = Math.Max(count, 1);
+                taken[t * k + c] = count;
+                counts[c] += count;
+            }
+        }
+        var rowPlan = tensor(rows, [totalSteps, k * b]).to(device);
+        var maskPlan = tensor(mask, [totalSteps, k, b]).to(device);
+        var divisorPlan = tensor(divisors, [totalSteps, k]).to(device);
+        var takenPlan = tensor(taken, [totalSteps, k]).to(device);
+        var activePlan = tensor(active, [totalSteps, k]).to(device);
         for (int t = 0; t < totalSteps; t++)
         {
             ct.ThrowIfCancellationRequested();
             using var stepScope = NewDisposeScope();
-            for (int c = 0; c < k; c++)
-            {
-                int epoch = t / stepsPerEpoch[c];
-                active[c] = epoch < s.Epochs;
-                int taken = 0;
-                if (active[c])
-                {
-                    var order = orders[c][epoch];
-                    int start = t % stepsPerEpoch[c] * b;
-                    taken = Math.Min(b, order.Length - start);
-                    for (int j = 0; j < taken; j++)
-                    {
-                        rows[c * b + j] = offsets[c] + order[start + j];
-                        mask[c * b + j] = 1;
-                    }
-                }
-                for (int j = taken; j < b; j++)
-                {
-                    rows[c * b + j] = offsets[c];
-                    mask[c * b + j] = 0;
-                }
-                batchCounts[c] = taken;
-                counts[c] += taken;
-            }
-            var index = tensor(rows).to(device);
-            var weights = tensor(mask, [k, b]).to(device);
-            var batchCount = tensor(batchCounts).to(device);
-            var activeMask = tensor(active).to(device);
+            var index = rowPlan[t];
+            var weights = maskPlan[t];
+            var activeMask = allActive[t] ? null : activePlan[t];
             var xb = x.index_select(0, index).view([k, b, .. x.shape[1..]]);
             var yb = y.index_select(0, index).view(k, b);
 
             var logits = Forward(xb, parameters, k, b);
             var negativeLogLikelihood = nn.functional.log_softmax(logits, 2).gather(2, yb.unsqueeze(2)).squeeze(2).neg();
             // Each client's mean over its own batch (a finished client has none: its loss is zero).
-            var means = negativeLogLikelihood.mul(weights).sum(1).div(batchCount.clamp_min(1));
-            lossSums.add_(means.detach().to(float64).mul(batchCount.to(float64)), alpha: TorchScalars.One);
+            var means = negativeLogLikelihood.mul(weights).sum(1).div(divisorPlan[t]);
+            lossSums.add_(means.detach().to(float64).mul_(takenPlan[t]), alpha: TorchScalars.One);
             var loss = means.sum();
             if (anchors is not null)
             {
@@ -214,38 +227,32 @@ public sealed class CohortSupervisedTrainer
     private Tensor Forward(Tensor input, List<Tensor> parameters, int k, int b)
     {
         var h = input;
-        bool grouped = false;
         int p = 0;
         foreach (var layer in _layers)
         {
             switch (layer.Kind)
             {
                 case LayerKind.Convolution:
-                    if (!grouped)
-                    {
-                        // [K, B, C, H, W] -> [B, K*C, H, W]: client c's channels are group c.
-                        h = h.transpose(0, 1).reshape(b, k * h.shape[2], h.shape[3], h.shape[4]);
-                        grouped = true;
-                    }
-                    var w = parameters[p++];
-                    var bias = parameters[p++];
-                    // One convolution per client, not one grouped convolution: libtorch's grouped kernels block
-                    // the channels of neighbouring groups together, so a client's result would depend on its cohort.
-                    long channels = w.shape[2];
-                    var inputs = h;
-                    h = cat(Enumerable.Range(0, k).Select(c => nn.functional.conv2d(inputs.narrow(1, c * channels, channels), w[c], bias[c],
-                        padding: [layer.Padding, layer.Padding])).ToList(), 1);
+                    // One convolution per client ([K, B, C, H, W] in and out): libtorch's grouped kernels block the
+                    // channels of neighbouring groups together, so a grouped convolution would make a client's result
+                    // depend on its cohort. unbind (not indexing) keeps the backward pass linear in K.
+                    var inputs = h.unbind(0);
+                    var weights = parameters[p++].unbind(0);
+                    var biases = parameters[p++].unbind(0);
+                    h = stack(Enumerable.Range(0, k).Select(c => nn.functional.conv2d(inputs[c], weights[c], biases[c],
+                        padding: [layer.Padding, layer.Padding])).ToList(), 0);
                     break;
                 case LayerKind.Relu:
                     h = nn.functional.relu(h);
                     break;
                 case LayerKind.MaxPool:
-                    h = nn.functional.max_pool2d(h, 2);
+                    var shape = h.shape;
+                    h = nn.functional.max_pool2d(h.reshape(k * b, shape[2], shape[3], shape[4]), 2);
+                    h = h.reshape(k, b, h.shape[1], h.shape[2], h.shape[3]);
                     break;
                 case LayerKind.Flatten:
-                    // Grouped [B, K*C, H, W] -> [K, B, C*H*W], flattened per sample in (C, H, W) order as the single model does.
-                    h = grouped ? h.reshape(b, k, -1).transpose(0, 1) : h.reshape(k, b, -1);
-                    grouped = false;
+                    // Per sample in (C, H, W) order, as the single model flattens.
+                    h = h.reshape(k, b, -1);
                     break;
                 case LayerKind.Linear:
                     var weight = parameters[p++];

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using FedOrleans.Models.Data;
+using FedOrleans.Models.Federated;
+using FedOrleans.Models.Nn;
+using FedOrleans.Models.Torch;
+using FedOrleans.Models.Training;
+using FedOrleans.Models.Training.Cohorts;
+
+namespace FedOrleans.Bench;
+
+/// <summary>
+/// The same K local fits, one at a time (<see cref="SupervisedTrainer"/>) and as one cohort
+/// (<see cref="CohortSupervisedTrainer"/>), on one thread, alternated, for the image models: the Models-level
+/// speed-up of cohort training without Orleans around it. <c>--sizes</c> gives the cohort sizes K.
+/// </summary>
+public static class CohortFits
+{
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        TorchRuntime.Configure(1);
+        var cache = DataCache.Default;
+        await new DatasetFetcher(cache).EnsureAsync(DatasetName.Mnist);
+        var data = DatasetLoader.Load(DatasetName.Mnist, cache);
+        var shape = new InputShape(1, 28, 28, 10);
+        var report = new StringBuilder("| model | settings | K | samples/client | one at a time (ms) | cohort (ms) | speed-up |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+        var cases = new (ModelSpec Model, TrainerSettings Settings, int Samples)[]
+        {
+            (ModelSpec.Logistic, new TrainerSettings(Epochs: 1, BatchSize: 10, LearningRate: 0.03), 60),
+            (new ModelSpec(ModelKind.Mlp, [200, 200]), new TrainerSettings(Epochs: 2, BatchSize: 32, LearningRate: 0.05, Momentum: 0.5), 600),
+            (new ModelSpec(ModelKind.Cnn, []), new TrainerSettings(Epochs: 1, BatchSize: 32, LearningRate: 0.01, Momentum: 0.9), 300),
+        };
+        foreach (var (model, settings, samples) in cases)
+        {
+            var single = new SupervisedTrainer(model, shape);
+            var cohort = new CohortSupervisedTrainer(model, shape);
+            var global = new ModelWeights(ModelFactory.InitialWeights(model, shape, 1));
+            foreach (int k in options.Sizes)
+            {
+                var members = Enumerable.Range(0, k).Select(c => new CohortMember(global, new FitInstructions(1, (ulong)c, settings),
+                    new ClientShard(data.Train, Enumerable.Range(c * samples % (60_000 - samples), samples).ToArray(), false))).ToList();
+                single.Fit(global, members[0].Instructions, members[0].Shard, default);
+                cohort.Fit(members.Take(Math.Min(k, 2)).ToList(), default);
+                var oneAtATime = new List<double>();
+                var together = new List<double>();
+                for (int r = 0; r < options.Repeats; r++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    foreach (var m in members)
+                    {
+                        single.Fit(m.Global, m.Instructions, m.Shard, default);
+                    }
+                    oneAtATime.Add(watch.Elapsed.TotalMilliseconds);
+                    watch.Restart();
+                    cohort.Fit(members, default);
+                    together.Add(watch.Elapsed.TotalMilliseconds);
+                }
+                double a = oneAtATime.Min(), b = together.Min();
+                report.Append(CultureInfo.InvariantCulture, $"| {model} | {settings.Optimizer.ToString().ToLowerInvariant()} lr {settings.LearningRate} batch {settings.BatchSize} x {settings.Epochs} ep | {k} | {samples} | {a:F0} | {b:F0} | {a / b:F2}x |\n");
+                Console.Error.WriteLine($"{model} K={k}: {a:F0} ms one at a time, {b:F0} ms as a cohort");
+            }
+        }
+        options.Emit(report.ToString());
+        return 0;
+    }
+}
