@@ -22,7 +22,6 @@ return command switch
     "b4" => await ClientOverhead.RunAsync(options),
     "determinism" => await FitDeterminism.RunAsync(options),
     "cohort" => await CohortFits.RunAsync(options),
-    "scratch" => Scratch.Run(),
     _ => Usage(),
 };
 
