@@ -4,12 +4,17 @@ using FedOrleans.Bench;
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- b1 [--repeats 3]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- b4 [--sizes 10,100,1000,10000]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- cohort [--sizes 5,10,50] [--repeats 3]
+//   dotnet run --project bench/FedOrleans.Bench -c Release -- memory [--runs b1,quickstart,noop] [--rounds 1000] [--clients 60000] [--idle-minutes 7] [--csv-dir DIR]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- smore [--task synthetic|spam|sotu|brown] [--seeds 1,2,3] (docs/results/smore.md)
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- gem --base CHECKPOINT --out FOLDER [--ntp-steps 100] [--steps 200] (docs/results/gem.md)
 var command = args.FirstOrDefault();
 if (command == "smore")
 {
     return await SmoreComparison.RunAsync(args.Skip(1).ToArray());
+}
+if (command == "memory")
+{
+    return await MemoryGrowth.RunAsync(args.Skip(1).ToArray());
 }
 if (command == "gem")
 {
@@ -27,6 +32,6 @@ return command switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FedOrleans.Bench b1|b4|determinism|cohort|smore|gem [--repeats N] [--sizes 10,100,1000,10000] [--out FILE]");
+    Console.Error.WriteLine("usage: FedOrleans.Bench b1|b4|memory|determinism|cohort|smore|gem [--repeats N] [--sizes 10,100,1000,10000] [--out FILE]");
     return 2;
 }
