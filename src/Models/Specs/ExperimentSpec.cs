@@ -31,7 +31,7 @@ public sealed record ExperimentSpec(
     GpuRequirement Gpu = GpuRequirement.None,
     GraphSpec? Graph = null,
     Jobs.SmoreJobSettings? Adapter = null,
-    ExecutionMode Execution = ExecutionMode.Cohort)
+    ExecutionMode Execution = ExecutionMode.Single)
 {
     /// <summary>The graph experiment this spec describes (null for image experiments): method, federation and settings for <see cref="GraphSimulation"/>.</summary>
     public GraphExperimentSpec? GraphExperiment => Graph is null ? null : new GraphExperimentSpec(

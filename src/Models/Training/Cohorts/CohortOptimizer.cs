@@ -6,9 +6,9 @@ namespace FedOrleans.Models.Training.Cohorts;
 
 /// <summary>
 /// <see cref="LocalOptimizer"/>'s SGD (momentum, weight decay), Adam and AdamW on stacked parameters <c>[K, ...]</c>,
-/// in the same order of operations, with per-client state, updated in place. A step moves only the clients marked
-/// active: a client whose fit has ended keeps its weights and its moments. Every active client of a cohort has taken the same
-/// number of steps (a fit's steps are a prefix of the cohort's), so Adam's bias correction is one scalar per step.
+/// in the same order of operations, with per-client state, updated in place. The cohort is ordered longest fit first,
+/// so a step moves a prefix of the clients: a client whose fit has ended keeps its weights and its moments. Every
+/// client that takes a step has taken the same number of steps before, so Adam's bias correction is one scalar per step.
 /// Scalars are created explicitly and kept alive for the native calls (see <see cref="LocalOptimizer"/>).
 /// </summary>
 internal sealed class CohortOptimizer : IDisposable
@@ -33,11 +33,11 @@ internal sealed class CohortOptimizer : IDisposable
     private readonly Scalar _decayKeep;
     private int _steps;
 
-    public CohortOptimizer(IReadOnlyList<Tensor> parameters, TrainerSettings settings, int clients)
+    public CohortOptimizer(IReadOnlyList<Tensor> parameters, TrainerSettings settings)
     {
         _parameters = parameters;
         _settings = settings;
-        _clients = clients;
+        _clients = (int)parameters[0].shape[0];
         _first = new Tensor?[parameters.Count];
         _second = new Tensor?[parameters.Count];
         _negativeLearningRate = (-settings.LearningRate).ToScalar();
@@ -59,43 +59,37 @@ internal sealed class CohortOptimizer : IDisposable
         }
     }
 
-    /// <param name="active">Float <c>[K]</c>, 1 for the clients whose fit takes this step and 0 for those whose fit has
-    /// ended; null when every client takes it (the common case: the same operations as <see cref="LocalOptimizer"/>).
-    /// A 0 leaves a client exactly as it was: its update is multiplied by 0 and its moments by 1.</param>
-    public void Step(Tensor? active)
+    /// <param name="active">The clients that take this step: the first <paramref name="active"/> of the cohort (the others'
+    /// fits have ended; their weights and moments are left alone).</param>
+    public void Step(int active)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         _steps++;
         for (int i = 0; i < _parameters.Count; i++)
         {
-            var p = _parameters[i];
-            var g = p.grad;
-            if (g is null)
+            var grad = _parameters[i].grad;
+            if (grad is null)
             {
                 continue;
             }
-            var mask = active?.view([_clients, .. Enumerable.Repeat(1L, (int)p.dim() - 1)]);
+            var p = Prefix(_parameters[i], active);
+            var g = Prefix(grad, active);
             if (_settings.WeightDecay > 0 && _settings.Optimizer == OptimizerKind.AdamW)
             {
-                // keep = 1 - lr * decay for active clients, 1 for the others.
-                Scale(p, mask, _decayKeep);
+                p.mul_(_decayKeep);
             }
             else if (_settings.WeightDecay > 0)
             {
                 g = g.add(p, alpha: _weightDecay);
             }
-            if (mask is not null)
-            {
-                g = g.mul(mask);
-            }
             if (_settings.Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW)
             {
-                AdamStep(i, p, g, mask);
+                AdamStep(i, p, g, active);
             }
             else
             {
-                SgdStep(i, p, g, mask);
+                SgdStep(i, p, g, active);
             }
         }
     }
@@ -112,7 +106,7 @@ internal sealed class CohortOptimizer : IDisposable
         }
     }
 
-    private void SgdStep(int i, Tensor p, Tensor g, Tensor? mask)
+    private void SgdStep(int i, Tensor p, Tensor g, int active)
     {
         if (_settings.Momentum > 0)
         {
@@ -120,35 +114,32 @@ internal sealed class CohortOptimizer : IDisposable
             {
                 // Every client takes the cohort's first step: the buffer starts as the gradient, as in PyTorch.
                 _first[i] = g.detach().clone().DetachFromDisposeScope();
+                g = _first[i]!;
             }
             else
             {
-                Scale(_first[i]!, mask, _momentum).add_(g, alpha: TorchScalars.One);
+                g = Prefix(_first[i]!, active).mul_(_momentum).add_(g, alpha: TorchScalars.One);
             }
-            g = mask is null ? _first[i]! : _first[i]!.mul(mask);
         }
         p.add_(g, alpha: _negativeLearningRate);
     }
 
-    private void AdamStep(int i, Tensor p, Tensor g, Tensor? mask)
+    private void AdamStep(int i, Tensor p, Tensor g, int active)
     {
-        _first[i] ??= zeros_like(p).DetachFromDisposeScope();
-        _second[i] ??= zeros_like(p).DetachFromDisposeScope();
-        var m = _first[i]!;
-        var v = _second[i]!;
-        Scale(m, mask, _beta1).add_(g, alpha: _oneMinusBeta1);
-        Scale(v, mask, _beta2).addcmul_(g, g, value: _oneMinusBeta2);
+        _first[i] ??= zeros_like(_parameters[i]).DetachFromDisposeScope();
+        _second[i] ??= zeros_like(_parameters[i]).DetachFromDisposeScope();
+        var m = Prefix(_first[i]!, active);
+        var v = Prefix(_second[i]!, active);
+        m.mul_(_beta1).add_(g, alpha: _oneMinusBeta1);
+        v.mul_(_beta2).addcmul_(g, g, value: _oneMinusBeta2);
         double correction1 = 1 - Math.Pow(AdamBeta1, _steps);
         double correction2 = 1 - Math.Pow(AdamBeta2, _steps);
         using var sqrtCorrection2 = Math.Sqrt(correction2).ToScalar();
         using var stepSize = (-_settings.LearningRate / correction1).ToScalar();
         var denominator = v.sqrt().div_(sqrtCorrection2).add_(_epsilon, alpha: TorchScalars.One);
-        p.addcdiv_(mask is null ? m : m.mul(mask), denominator, value: stepSize);
+        p.addcdiv_(m, denominator, value: stepSize);
     }
 
-    /// <summary>A per-client factor: <paramref name="factor"/> for active clients, 1 (hold) for the others.</summary>
-    private static Tensor Held(Tensor mask, Scalar factor) => mask.mul(factor).add_(mask.neg().add_(ones_like(mask), alpha: TorchScalars.One), alpha: TorchScalars.One);
-
-    /// <summary><c>t *= factor</c> for every client, or with a mask only for the active ones.</summary>
-    private static Tensor Scale(Tensor t, Tensor? mask, Scalar factor) => mask is null ? t.mul_(factor) : t.mul_(Held(mask, factor));
+    /// <summary>The first <paramref name="count"/> clients' slice: a view, so in-place updates reach the stacked tensor.</summary>
+    private Tensor Prefix(Tensor t, int count) => count == _clients ? t : t.narrow(0, 0, count);
 }

@@ -12,7 +12,8 @@ namespace FedOrleans.Models.Training.Cohorts;
 /// cross-entropy, and the optimizer (SGD with momentum and weight decay, Adam, AdamW; FedProx's proximal
 /// term) keeps per-client state. Each client keeps what its one-at-a-time <see cref="SupervisedTrainer"/> fit
 /// has: its own shuffling generator (seeded from its instructions), its own number of steps and batch sizes
-/// (a client with a smaller shard stops early: its weights and optimizer state are masked from then on),
+/// (clients run longest first, so a client with a smaller shard drops out of the batch when its fit ends and its
+/// weights and optimizer state are not touched again; a short last batch is masked in its loss),
 /// so each client's outcome equals its single fit up to float rounding; and each client's arithmetic does not
 /// depend on who else is in the cohort, so results are the same for any split of a round into cohorts.
 /// The training loss is accumulated on the device and read once per fit (no per-step host sync).
@@ -72,30 +73,36 @@ public sealed class CohortSupervisedTrainer
         return outcomes;
     }
 
-    private FitOutcome[] FitCohort(List<CohortMember> members, TrainerSettings s, CancellationToken ct)
+    private FitOutcome[] FitCohort(List<CohortMember> given, TrainerSettings s, CancellationToken ct)
     {
         TorchRuntime.EnsureThreadConfigured();
         var device = TorchRuntime.Device;
         using var scope = NewDisposeScope();
-        int k = members.Count;
+        int k = given.Count;
         int b = s.BatchSize;
 
+        // Longest fits first: at any step the clients still training are a prefix of the cohort, and a finished
+        // client simply drops out of the batch (its weights and optimizer state are no longer touched).
+        int Steps(CohortMember m) => (m.Shard.Count + b - 1) / b * s.Epochs;
+        var order = Enumerable.Range(0, k).OrderByDescending(c => Steps(given[c])).ThenBy(c => c).ToArray();
+        var members = order.Select(c => given[c]).ToList();
+
         // Each client's batches, exactly as its single fit draws them: one randperm per epoch from its own generator.
-        var orders = new long[k][][];
+        var permutations = new long[k][][];
         var stepsPerEpoch = new int[k];
         for (int c = 0; c < k; c++)
         {
             int n = members[c].Shard.Count;
             stepsPerEpoch[c] = (n + b - 1) / b;
             using var generator = new Generator(members[c].Instructions.Seed);
-            orders[c] = new long[s.Epochs][];
+            permutations[c] = new long[s.Epochs][];
             for (int e = 0; e < s.Epochs; e++)
             {
-                using var order = randperm(n, generator: generator);
-                orders[c][e] = order.data<long>().ToArray();
+                using var permutation = randperm(n, generator: generator);
+                permutations[c][e] = permutation.data<long>().ToArray();
             }
         }
-        int totalSteps = stepsPerEpoch.Max() * s.Epochs;
+        int totalSteps = stepsPerEpoch[0] * s.Epochs;
 
         // Every member's samples, concatenated once; a step gathers its rows.
         var offsets = new long[k];
@@ -110,80 +117,71 @@ public sealed class CohortSupervisedTrainer
         var x = cat(features, 0);
         var y = cat(labels, 0);
 
-        var parameters = StackedParameters(members, device);
-        var anchors = s.ProximalMu > 0 ? parameters.Select(p => p.detach().clone()).ToList() : null;
-        using var optimizer = new CohortOptimizer(parameters, s, k);
-        using var halfMu = (s.ProximalMu / 2).ToScalar();
-        var lossSums = zeros(k, dtype: float64, device: device);
+        // Every step's clients, rows, masks (a short last batch) and counts, planned on the host and sent to the device once.
+        var training = new int[totalSteps];
+        var rowStart = new long[totalSteps];
+        var clientStart = new long[totalSteps];
+        var rows = new List<long>();
+        var mask = new List<float>();
+        var divisors = new List<float>();
+        var taken = new List<double>();
         var counts = new long[k];
-
-        // Every step's rows, masks and counts, planned on the host and sent to the device once.
-        var rows = new long[totalSteps * k * b];
-        var mask = new float[totalSteps * k * b];
-        var divisors = new float[totalSteps * k];
-        var taken = new double[totalSteps * k];
-        var active = new float[totalSteps * k];
-        var allActive = new bool[totalSteps];
         for (int t = 0; t < totalSteps; t++)
         {
-            allActive[t] = true;
-            for (int c = 0; c < k; c++)
+            rowStart[t] = rows.Count;
+            clientStart[t] = divisors.Count;
+            for (int c = 0; c < k && t < stepsPerEpoch[c] * s.Epochs; c++)
             {
-                int epoch = t / stepsPerEpoch[c];
-                int row = (t * k + c) * b;
-                int count = 0;
-                if (epoch < s.Epochs)
+                training[t]++;
+                var permutation = permutations[c][t / stepsPerEpoch[c]];
+                int start = t % stepsPerEpoch[c] * b;
+                int count = Math.Min(b, permutation.Length - start);
+                for (int j = 0; j < b; j++)
                 {
-                    var order = orders[c][epoch];
-                    int start = t % stepsPerEpoch[c] * b;
-                    count = Math.Min(b, order.Length - start);
-                    for (int j = 0; j < count; j++)
-                    {
-                        rows[row + j] = offsets[c] + order[start + j];
-                        mask[row + j] = 1;
-                    }
+                    rows.Add(offsets[c] + (j < count ? permutation[start + j] : 0));
+                    mask.Add(j < count ? 1 : 0);
                 }
-                for (int j = count; j < b; j++)
-                {
-                    rows[row + j] = offsets[c];
-                }
-                active[t * k + c] = epoch < s.Epochs ? 1 : 0;
-                allActive[t] &= epoch < s.Epochs;
-                divisors[t * k + c] = Math.Max(count, 1);
-                taken[t * k + c] = count;
+                divisors.Add(count);
+                taken.Add(count);
                 counts[c] += count;
             }
         }
-        var rowPlan = tensor(rows, [totalSteps, k * b]).to(device);
-        var maskPlan = tensor(mask, [totalSteps, k, b]).to(device);
-        var divisorPlan = tensor(divisors, [totalSteps, k]).to(device);
-        var takenPlan = tensor(taken, [totalSteps, k]).to(device);
-        var activePlan = tensor(active, [totalSteps, k]).to(device);
+        var rowPlan = tensor(rows.ToArray()).to(device);
+        var maskPlan = tensor(mask.ToArray()).to(device);
+        var divisorPlan = tensor(divisors.ToArray()).to(device);
+        var takenPlan = tensor(taken.ToArray()).to(device);
+
+        var parameters = StackedParameters(members, device);
+        var anchors = s.ProximalMu > 0 ? parameters.Select(p => p.detach().clone()).ToList() : null;
+        using var optimizer = new CohortOptimizer(parameters, s);
+        using var halfMu = (s.ProximalMu / 2).ToScalar();
+        var lossSums = zeros(k, dtype: float64, device: device);
         for (int t = 0; t < totalSteps; t++)
         {
             ct.ThrowIfCancellationRequested();
             using var stepScope = NewDisposeScope();
-            var index = rowPlan[t];
-            var weights = maskPlan[t];
-            var activeMask = allActive[t] ? null : activePlan[t];
-            var xb = x.index_select(0, index).view([k, b, .. x.shape[1..]]);
-            var yb = y.index_select(0, index).view(k, b);
+            int kt = training[t];
+            var index = rowPlan.narrow(0, rowStart[t], kt * b);
+            var weights = maskPlan.narrow(0, rowStart[t], kt * b).view(kt, b);
+            var xb = x.index_select(0, index).view([kt, b, .. x.shape[1..]]);
+            var yb = y.index_select(0, index).view(kt, b);
+            var active = kt == k ? parameters : parameters.Select(p => p.narrow(0, 0, kt)).ToList();
 
-            var logits = Forward(xb, parameters, k, b);
+            var logits = Forward(xb, active, kt, b);
             var negativeLogLikelihood = nn.functional.log_softmax(logits, 2).gather(2, yb.unsqueeze(2)).squeeze(2).neg();
-            // Each client's mean over its own batch (a finished client has none: its loss is zero).
-            var means = negativeLogLikelihood.mul(weights).sum(1).div(divisorPlan[t]);
-            lossSums.add_(means.detach().to(float64).mul_(takenPlan[t]), alpha: TorchScalars.One);
+            // Each client's mean over its own batch.
+            var means = negativeLogLikelihood.mul(weights).sum(1).div(divisorPlan.narrow(0, clientStart[t], kt));
+            lossSums.narrow(0, 0, kt).add_(means.detach().to(float64).mul_(takenPlan.narrow(0, clientStart[t], kt)), alpha: TorchScalars.One);
             var loss = means.sum();
             if (anchors is not null)
             {
-                var proximal = parameters.Zip(anchors, (p, a) => p.sub(a).square().reshape(k, -1).sum(1))
+                var proximal = active.Zip(anchors, (p, a) => p.sub(a.narrow(0, 0, kt)).square().reshape(kt, -1).sum(1))
                     .Aggregate((acc, next) => acc.add(next, alpha: TorchScalars.One));
                 loss = loss.add(proximal.sum(), alpha: halfMu);
             }
             optimizer.ZeroGrad();
             loss.backward();
-            optimizer.Step(activeMask);
+            optimizer.Step(kt);
         }
 
         var flat = cat(parameters.Select(p => p.detach().reshape(k, -1)).ToList(), 1).cpu();
@@ -191,7 +189,7 @@ public sealed class CohortSupervisedTrainer
         var outcomes = new FitOutcome[k];
         for (int c = 0; c < k; c++)
         {
-            outcomes[c] = new FitOutcome(new ModelWeights(flat[c].data<float>().ToArray()), members[c].Shard.Count, sums[c] / Math.Max(counts[c], 1));
+            outcomes[order[c]] = new FitOutcome(new ModelWeights(flat[c].data<float>().ToArray()), members[c].Shard.Count, sums[c] / Math.Max(counts[c], 1));
         }
         return outcomes;
     }
