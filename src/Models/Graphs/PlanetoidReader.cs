@@ -61,9 +61,12 @@ public static class PlanetoidReader
         if (missing.Count > 0)
         {
             var available = Available(folder);
+            string lack = missing.Count == Parts.Count
+                ? $"has none of the eight files ind.{name}.{{{string.Join(",", Parts)}}}"
+                : $"lacks ind.{name}.{{{string.Join(",", missing)}}} of the eight files ind.{name}.{{{string.Join(",", Parts)}}}";
             throw new DataFormatException(P(missing[0]),
-                $"graph.dataset '{name}': the Planetoid folder {folder} lacks ind.{name}.{{{string.Join(",", missing)}}} (a Planetoid dataset is the eight files ind.{name}.{{{string.Join(",", Parts)}}}); "
-                + $"complete datasets there: {(available.Count == 0 ? "none" : string.Join(", ", available))}. Copy the files there or set {GraphDatasets.PlanetoidEnvironmentVariable} to the folder that has them");
+                $"graph.dataset '{name}': the Planetoid folder {folder} {lack}; complete datasets there: {(available.Count == 0 ? "none" : string.Join(", ", available))}. "
+                + $"Copy the files there or set {GraphDatasets.PlanetoidEnvironmentVariable} to the folder that has them");
         }
         var allx = LoadCsr(P("allx"));
         var tx = LoadCsr(P("tx"));
