@@ -4,11 +4,16 @@ using FedOrleans.Bench;
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- b1 [--repeats 3]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- b4 [--sizes 10,100,1000,10000]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- smore [--task synthetic|spam|sotu|brown] [--seeds 1,2,3] (docs/results/smore.md)
+//   dotnet run --project bench/FedOrleans.Bench -c Release -- tuning [--objective fedavg-lr-epochs|asfgnn] [--seeds 5] [--trials 40] [--noise-repeats 10] [--optimizers bayesian,random] [--seed-from 1] [--out FOLDER] (docs/results/asfgnn.md)
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- gem --base CHECKPOINT --out FOLDER [--ntp-steps 100] [--steps 200] (docs/results/gem.md)
 var command = args.FirstOrDefault();
 if (command == "smore")
 {
     return await SmoreComparison.RunAsync(args.Skip(1).ToArray());
+}
+if (command == "tuning")
+{
+    return TuningPower.Run(args.Skip(1).ToArray());
 }
 if (command == "gem")
 {
@@ -25,6 +30,6 @@ return command switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FedOrleans.Bench b1|b4|determinism|smore|gem [--repeats N] [--sizes 10,100,1000,10000] [--out FILE]");
+    Console.Error.WriteLine("usage: FedOrleans.Bench b1|b4|determinism|smore|gem|tuning [--repeats N] [--sizes 10,100,1000,10000] [--out FILE]");
     return 2;
 }
