@@ -18,14 +18,12 @@ namespace FedOrleans.Bench;
 /// runs <c>--seeds</c> studies of <c>--trials</c> trials. Study seed s gives both optimisers the same first random
 /// configurations and the same trial seeds (trial t trains with seed Mix(s, t)), so the comparison is paired. Before the
 /// studies, one reference configuration is repeated over <c>--noise-repeats</c> seeds to measure the objective's noise.
-/// After them, each study's best configuration is re-run with 3 fresh seeds (its true quality, without the lucky draw
+/// After them, each study's best configuration is re-run with <c>--fresh-seeds</c> (3) fresh seeds (its true quality, without the lucky draw
 /// that made it the best). Writes trials.csv (resumable), noise.csv, report.md and best-so-far.png to <c>--out</c>.
 /// Results and commands: docs/results/asfgnn.md.
 /// </summary>
 public static class TuningPower
 {
-    private const int FreshSeeds = 3;
-
     private enum ObjectiveKind
     {
         /// <summary>FedAvg GCN on Cora's community split, 3 rounds; learning rate and local epochs only.</summary>
@@ -42,7 +40,7 @@ public static class TuningPower
     public static int Run(string[] args)
     {
         var kind = ObjectiveKind.FedAvgLrEpochs;
-        int seeds = 5, trials = 40, noiseRepeats = 10, seedFrom = 1;
+        int seeds = 5, trials = 40, noiseRepeats = 10, seedFrom = 1, freshSeeds = 3;
         string[] optimizers = ["bayesian", "random"];
         string output = Path.Combine("results", "tuning-power");
         for (int i = 0; i < args.Length; i++)
@@ -60,11 +58,12 @@ public static class TuningPower
                     break;
                 case "--seeds": seeds = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--seed-from": seedFrom = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--fresh-seeds": freshSeeds = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--trials": trials = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--noise-repeats": noiseRepeats = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--out": output = value; break;
                 case "--optimizers": optimizers = value.Split(',').Select(o => o is "bayesian" or "random" ? o : throw new ArgumentException($"--optimizers {o}: allowed bayesian, random")).ToArray(); break;
-                default: throw new ArgumentException($"unknown option {args[i]}; allowed: --objective, --seeds, --seed-from, --trials, --noise-repeats, --optimizers, --out");
+                default: throw new ArgumentException($"unknown option {args[i]}; allowed: --objective, --seeds, --seed-from, --fresh-seeds, --trials, --noise-repeats, --optimizers, --out");
             }
             i++;
         }
@@ -163,13 +162,14 @@ public static class TuningPower
         var fresh = new Dictionary<(string Optimizer, int Seed), double>();
         foreach (var ((optimizerName, seed), c) in finals)
         {
-            fresh[(optimizerName, seed)] = Enumerable.Range(1, FreshSeeds).Average(r => Evaluate(c, SeedMixer.Mix(2000, (ulong)seed, (ulong)r)).Validation);
+            fresh[(optimizerName, seed)] = Enumerable.Range(1, freshSeeds).Average(r => Evaluate(c, SeedMixer.Mix(2000, (ulong)seed, (ulong)r)).Validation);
             Log($"{optimizerName} seed {seed}: best configuration {objective.Space.Describe(c)} re-run: validation {fresh[(optimizerName, seed)]:F4}");
         }
 
-        var report = Report(objective, all, noise, fittedNoise, fresh, seeds, trials);
+        var report = Report(objective, all, noise, fittedNoise, fresh, seeds, trials, freshSeeds);
         File.WriteAllText(Path.Combine(output, "report.md"), report);
         Plot(Path.Combine(output, "best-so-far.png"), objective.Title, all, seeds, trials);
+        PlotLandscape(Path.Combine(output, "landscape.png"), objective, all);
         Console.WriteLine(report);
         Log($"wrote {output}");
         return 0;
@@ -245,6 +245,10 @@ public static class TuningPower
     /// <summary>Two-sided paired t-test p-value of the differences.</summary>
     private static double PairedT(IReadOnlyList<double> differences)
     {
+        if (differences.Count < 2)
+        {
+            return double.NaN;
+        }
         var (mean, _) = MeanCi(differences);
         double sd = Math.Sqrt(differences.Sum(d => (d - mean) * (d - mean)) / (differences.Count - 1));
         if (sd == 0)
@@ -301,7 +305,7 @@ public static class TuningPower
     }
 
     private static string Report(Objective objective, List<Trial> all, List<double> noise, List<double> fittedNoise,
-        Dictionary<(string Optimizer, int Seed), double> fresh, int seeds, int trials)
+        Dictionary<(string Optimizer, int Seed), double> fresh, int seeds, int trials, int freshSeeds)
     {
         var s = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
@@ -325,7 +329,7 @@ public static class TuningPower
         s.Append("\n\n");
 
         int[] checkpoints = [.. new[] { 1, 5, 10, 20, 30, 40 }.Where(c => c <= trials).Append(trials).Distinct()];
-        s.Append("| optimiser | " + string.Join(" | ", checkpoints.Select(c => $"best after {c}")) + " | trials to reach " + target.ToString("F3", inv) + " (seeds reaching) | best config re-run (3 fresh seeds) |\n");
+        s.Append("| optimiser | " + string.Join(" | ", checkpoints.Select(c => $"best after {c}")) + " | trials to reach " + target.ToString("F3", inv) + $" (seeds reaching) | best config re-run ({freshSeeds} fresh seeds) |\n");
         s.Append("| --- |" + string.Concat(checkpoints.Select(_ => " --- |")) + " --- | --- |\n");
         var reach = new Dictionary<string, List<int>>();
         foreach (var o in optimizers)
@@ -356,12 +360,44 @@ public static class TuningPower
         return s.ToString();
     }
 
+    /// <summary>Every trial's validation accuracy against the first parameter (log scale for log-uniform ones), one colour per third of the last parameter's range.</summary>
+    private static void PlotLandscape(string path, Objective objective, List<Trial> all)
+    {
+        var first = objective.Space.Parameters[0];
+        var last = objective.Space.Parameters[^1];
+        bool log = first.Kind == ParameterKind.LogUniform;
+        var plot = new ScottPlot.Plot();
+        plot.Title($"{objective.Title}: every trial");
+        plot.XLabel(log ? $"log10 {first.Name}" : first.Name);
+        plot.YLabel("validation accuracy");
+        var points = all.Select(t => (Config: Parse(t.Configuration), t.Validation)).ToList();
+        double width = (last.High - last.Low) / 3;
+        var colors = new[] { ScottPlot.Colors.Gray, ScottPlot.Colors.OrangeRed, ScottPlot.Colors.Blue };
+        for (int band = 0; band < 3; band++)
+        {
+            double low = last.Low + band * width, high = band == 2 ? double.PositiveInfinity : low + width;
+            var members = points.Where(p => p.Config.Values[^1] >= low && p.Config.Values[^1] < high).ToList();
+            if (members.Count == 0)
+            {
+                continue;
+            }
+            var scatter = plot.Add.ScatterPoints(
+                members.Select(p => log ? Math.Log10(p.Config.Values[0]) : p.Config.Values[0]).ToArray(),
+                members.Select(p => p.Validation).ToArray());
+            scatter.Color = colors[band].WithAlpha(0.6);
+            scatter.MarkerSize = 5;
+            scatter.LegendText = $"{last.Name} {last.Format(Math.Ceiling(low))}-{last.Format(Math.Min(last.High, Math.Ceiling(high) - 1))}";
+        }
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        plot.SavePng(path, 900, 550);
+    }
+
     private static void Plot(string path, string title, List<Trial> all, int seeds, int trials)
     {
         var plot = new ScottPlot.Plot();
-        plot.Title(title);
+        plot.Title($"{title}\nbest so far: mean and 95% band over {seeds} seeds");
         plot.XLabel("trial");
-        plot.YLabel($"best validation accuracy so far (mean, 95% band over {seeds} seeds)");
+        plot.YLabel("best validation accuracy so far");
         double[] x = Enumerable.Range(1, trials).Select(t => (double)t).ToArray();
         foreach (var (o, label, color) in new[] { ("bayesian", "Bayesian optimisation", ScottPlot.Colors.Blue), ("random", "random search", ScottPlot.Colors.OrangeRed) })
         {
