@@ -42,6 +42,7 @@ public static class TuningPower
         var kind = ObjectiveKind.FedAvgLrEpochs;
         int seeds = 5, trials = 40, noiseRepeats = 10, seedFrom = 1, freshSeeds = 3;
         string[] optimizers = ["bayesian", "random"];
+        Configuration? reference = null;
         string output = Path.Combine("results", "tuning-power");
         for (int i = 0; i < args.Length; i++)
         {
@@ -58,12 +59,13 @@ public static class TuningPower
                     break;
                 case "--seeds": seeds = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--seed-from": seedFrom = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--reference": reference = Parse(value); break;
                 case "--fresh-seeds": freshSeeds = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--trials": trials = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--noise-repeats": noiseRepeats = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--out": output = value; break;
                 case "--optimizers": optimizers = value.Split(',').Select(o => o is "bayesian" or "random" ? o : throw new ArgumentException($"--optimizers {o}: allowed bayesian, random")).ToArray(); break;
-                default: throw new ArgumentException($"unknown option {args[i]}; allowed: --objective, --seeds, --seed-from, --fresh-seeds, --trials, --noise-repeats, --optimizers, --out");
+                default: throw new ArgumentException($"unknown option {args[i]}; allowed: --objective, --seeds, --seed-from, --fresh-seeds, --reference, --trials, --noise-repeats, --optimizers, --out");
             }
             i++;
         }
@@ -71,6 +73,7 @@ public static class TuningPower
         Directory.CreateDirectory(output);
         var graph = GraphDatasets.Load(new GraphDataSpec(GraphDatasetName.Cora), DataCache.Default);
         var objective = Create(kind);
+        objective = reference is null ? objective : objective with { Reference = reference };
         var federation = GraphSimulation.Federate(objective.Spec(objective.Reference, 1), graph);   // the same for every trial
         var clock = Stopwatch.StartNew();
         void Log(string line) => Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}");
@@ -367,7 +370,7 @@ public static class TuningPower
         var last = objective.Space.Parameters[^1];
         bool log = first.Kind == ParameterKind.LogUniform;
         var plot = new ScottPlot.Plot();
-        plot.Title($"{objective.Title}: every trial");
+        plot.Title($"{objective.Title}\nevery trial of both optimisers");
         plot.XLabel(log ? $"log10 {first.Name}" : first.Name);
         plot.YLabel("validation accuracy");
         var points = all.Select(t => (Config: Parse(t.Configuration), t.Validation)).ToList();
