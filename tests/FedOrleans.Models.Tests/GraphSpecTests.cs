@@ -49,7 +49,7 @@ public sealed class GraphSpecTests
             name: g
             rounds: 2
             dataset: mnist
-            graph: { dataset: citeseer, beta: 2 }
+            graph: { dataset: cite/seer, beta: 2 }
             federation: { clients: 2, partition: pathological, alpha: 0.5 }
             model: { kind: cnn, hidden: 0 }
             strategy: { kind: fedmm }

@@ -37,6 +37,24 @@ public sealed class TuningTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Marginal_likelihood_fits_the_noise_of_noisy_observations()
+    {
+        // 60 points of a smooth function plus Gaussian noise of sd 0.3 (a fixed draw): the fitted noise sd is near 0.3,
+        // and a noiseless draw of the same function gets a noise variance at least 100 times smaller.
+        var random = new Random(5);
+        double[][] x = Enumerable.Range(0, 60).Select(i => new[] { i / 59.0 }).ToArray();
+        double F(double t) => Math.Sin(6 * t);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        double[] noisy = x.Select(p => F(p[0]) + 0.3 * Normal()).ToArray();
+        double[] clean = x.Select(p => F(p[0])).ToArray();
+        var fitted = GaussianProcess.Fit(x, noisy, ard: false, new Random(1));
+        var exact = GaussianProcess.Fit(x, clean, ard: false, new Random(1));
+        output.WriteLine($"fitted noise sd {Math.Sqrt(fitted.NoiseVariance):F3} (true 0.3), noiseless {Math.Sqrt(exact.NoiseVariance):F5}");
+        Assert.InRange(Math.Sqrt(fitted.NoiseVariance), 0.2, 0.45);
+        Assert.True(exact.NoiseVariance * 100 < fitted.NoiseVariance, $"noiseless fit {exact.NoiseVariance}, noisy fit {fitted.NoiseVariance}");
+    }
+
+    [Fact]
     public void Matern_ard_scales_each_input_by_its_own_length()
     {
         var h = new GpHyperparameters([0.5, 2.0], 2.0, 0);

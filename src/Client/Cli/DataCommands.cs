@@ -225,7 +225,7 @@ public static class DataCommands
     /// <summary>A graph experiment's federation: per client owned and visible nodes, edges, train/validation/test nodes and classes.</summary>
     private static async Task<int> GraphPartitionAsync(ExperimentSpec spec, GraphExperimentSpec graph, DirectoryInfo? output, int show, DataCache cache, CancellationToken ct)
     {
-        if (graph.Data.Name is not (GraphDatasetName.Cora or GraphDatasetName.Karate)
+        if (graph.Data.FromGraphTool
             && !await FetchWithProgressAsync(new DatasetFetcher(cache), [DatasetName.GraphTool], false, ct))
         {
             return ExitCodes.DataUnavailable;

@@ -100,7 +100,7 @@ public static partial class RunCommand
 
         // The console needs the labels for clients.csv; an embedded silo shares this cache.
         var needed = plan.SelectMany(p => p.Spec.Adaptation is { } a ? new[] { p.Spec.Dataset, a.Target }
-            : p.Spec.Graph is { } g ? (g.Data.Name is GraphDatasetName.Cora or GraphDatasetName.Karate ? [] : [DatasetName.GraphTool])
+            : p.Spec.Graph is { } g ? (g.Data.FromGraphTool ? [DatasetName.GraphTool] : [])
             : [p.Spec.Dataset]).Distinct().ToList();
         if (!await DataCommands.FetchWithProgressAsync(new DatasetFetcher(cache), needed, force: false, stop))
         {
@@ -121,7 +121,9 @@ public static partial class RunCommand
         }
         catch (DataFormatException e)
         {
-            ConsoleOutput.Error($"{e.Message} (fetch it again with `fedorleans data fetch {DatasetCatalog.Get(first.Dataset).Key} --force`)");
+            // The Planetoid files are provided, not fetched: their message says where they are expected.
+            ConsoleOutput.Error(first.Graph?.Data.PlanetoidStem is not null ? e.Message
+                : $"{e.Message} (fetch it again with `fedorleans data fetch {DatasetCatalog.Get(first.Dataset).Key} --force`)");
             return ExitCodes.DataUnavailable;
         }
         catch (PartitionException e)

@@ -25,7 +25,7 @@ public sealed class DatasetStore(IOptions<TrainingOptions> options, ILogger<Data
 
     private async Task<Graph> LoadGraphAsync(GraphDataSpec spec)
     {
-        if (spec.Name is not (GraphDatasetName.Cora or GraphDatasetName.Karate))
+        if (spec.FromGraphTool)
         {
             await new DatasetFetcher(Cache).EnsureAsync(DatasetName.GraphTool);
         }

@@ -3,14 +3,14 @@ using FedOrleans.Models.Data;
 namespace FedOrleans.Models.Graphs;
 
 /// <summary>
-/// Loads the graphs of <see cref="GraphDatasetName"/>: Cora from the Planetoid folder provided with the
-/// project, polblogs/polbooks/football from the cached graph-tool collection (<c>fedorleans data fetch graph-tool</c>),
+/// Loads the graphs of <see cref="GraphDatasetName"/>: Cora (provided with the project), CiteSeer, PubMed or any
+/// other Planetoid-layout dataset from the Planetoid folder, polblogs/polbooks/football from the cached graph-tool collection (<c>fedorleans data fetch graph-tool</c>),
 /// karate built in. Labels of graph-tool networks are their vertex property <c>value</c> (classes in sorted
 /// order of the distinct values); polblogs' <c>source</c> becomes the node groups.
 /// </summary>
 public static class GraphDatasets
 {
-    /// <summary>Overrides where the Planetoid files (<c>ind.cora.*</c>) are read from.</summary>
+    /// <summary>Overrides where the Planetoid files (<c>ind.cora.*</c>, <c>ind.citeseer.*</c>, ...) are read from.</summary>
     public const string PlanetoidEnvironmentVariable = "FEDORLEANS_PLANETOID";
 
     public const int DegreeBuckets = 16;
@@ -19,7 +19,7 @@ public static class GraphDatasets
     {
         var graph = spec.Name switch
         {
-            GraphDatasetName.Cora => PlanetoidReader.Read(planetoidFolder ?? FindPlanetoidFolder(), "cora"),
+            _ when spec.PlanetoidStem is { } stem => PlanetoidReader.Read(planetoidFolder ?? FindPlanetoidFolder(), stem),
             GraphDatasetName.Karate => Karate(spec),
             _ => FromGraphTool(spec, cache),
         };
@@ -35,8 +35,9 @@ public static class GraphDatasets
 
     /// <summary>
     /// The Planetoid folder: <c>$FEDORLEANS_PLANETOID</c> when set, otherwise <c>shared/data/planetoid</c> in the
-    /// nearest ancestor (of the working directory, then of the program) that has one; the repository's
-    /// checkout sits beside <c>shared/</c>, so this finds <c>../shared/data/planetoid</c> from the repository root.
+    /// nearest ancestor (of the working directory, then of the program) that has one with at least one complete
+    /// dataset; the repository's checkout sits beside <c>shared/</c>, so this finds <c>../shared/data/planetoid</c>
+    /// from the repository root.
     /// </summary>
     public static string FindPlanetoidFolder()
     {
@@ -50,7 +51,7 @@ public static class GraphDatasets
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
                 var candidate = Path.Combine(dir.FullName, "shared", "data", "planetoid");
-                if (File.Exists(Path.Combine(candidate, "ind.cora.graph")))
+                if (PlanetoidReader.Available(candidate).Count > 0)
                 {
                     return candidate;
                 }
@@ -60,25 +61,21 @@ public static class GraphDatasets
             $"no Planetoid folder found above {Environment.CurrentDirectory} or {AppContext.BaseDirectory}; set {PlanetoidEnvironmentVariable}");
     }
 
-    /// <summary>True when the data of <paramref name="name"/> is available without fetching (used by tests to skip).</summary>
-    public static bool IsAvailable(GraphDatasetName name, DataCache cache)
+    /// <summary>True when the data of <paramref name="spec"/> is available without fetching (used by tests to skip).</summary>
+    public static bool IsAvailable(GraphDataSpec spec, DataCache cache)
     {
-        switch (name)
+        if (spec.PlanetoidStem is { } stem)
         {
-            case GraphDatasetName.Karate:
-                return true;
-            case GraphDatasetName.Cora:
-                try
-                {
-                    return Directory.Exists(FindPlanetoidFolder());
-                }
-                catch (DataFormatException)
-                {
-                    return false;
-                }
-            default:
-                return cache.IsComplete(DatasetCatalog.Get(DatasetName.GraphTool));
+            try
+            {
+                return PlanetoidReader.Has(FindPlanetoidFolder(), stem);
+            }
+            catch (DataFormatException)
+            {
+                return false;
+            }
         }
+        return !spec.FromGraphTool || cache.IsComplete(DatasetCatalog.Get(DatasetName.GraphTool));
     }
 
     public static string GraphToolPath(GraphDatasetName name, DataCache cache)

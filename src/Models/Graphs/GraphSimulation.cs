@@ -15,9 +15,13 @@ public static class GraphSimulation
         ? new GraphFederation(graph, spec.Federation with { Clients = 1 }, [GraphShard.Whole(graph)], 0)
         : GraphFederation.Create(graph, spec.Federation);
 
-    public static GraphRunResult Run(GraphExperimentSpec spec, Graph graph, IProgress<GraphRoundResult>? progress = null, CancellationToken ct = default)
+    public static GraphRunResult Run(GraphExperimentSpec spec, Graph graph, IProgress<GraphRoundResult>? progress = null, CancellationToken ct = default) =>
+        Run(spec, Federate(spec, graph), progress, ct);
+
+    /// <summary>Runs on a federation already built by <see cref="Federate"/> for this spec's graph, method and federation (many trials of one study share it).</summary>
+    public static GraphRunResult Run(GraphExperimentSpec spec, GraphFederation federation, IProgress<GraphRoundResult>? progress = null, CancellationToken ct = default)
     {
-        var federation = Federate(spec, graph);
+        var graph = federation.Graph;
         var trainer = new GraphTrainer(spec.Model, spec.Method.TrainerMode(), spec.Asfgnn);
         int clients = federation.Shards.Count;
         var strategy = StrategyFactory.Create(new StrategySpec(spec.Method.Strategy(), FractionFit: 1, MinFitClients: clients, MinResults: 1), spec.Train);

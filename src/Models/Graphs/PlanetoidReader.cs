@@ -11,8 +11,13 @@ namespace FedOrleans.Models.Graphs;
 /// with a real pickle reader (Razorvine.Pickle) and constructors for the three Python types the files
 /// hold: scipy's <c>csr_matrix</c>, numpy's <c>ndarray</c> (with its <c>dtype</c>) and <c>collections.defaultdict</c>.
 /// Nodes are ordered as in Kipf and Welling's loader: <c>allx</c> rows, then the test rows placed at the
-/// ids in <c>test.index</c>. The standard split: the first <c>|y|</c> nodes train (140 for Cora), the next
-/// 500 validate, the test-index nodes test (1,000). Features are kept raw; <see cref="CsrMatrix.RowNormalised"/> is the model's choice.
+/// ids in <c>test.index</c>. As in Kipf and Welling's loader, test ids missing from the range
+/// <c>min..max</c> of <c>test.index</c> (CiteSeer's 15 isolated nodes) become nodes with an all-zero feature row, in
+/// their sorted positions, and in no split (their label is a placeholder 0, never trained on or evaluated).
+/// The standard split: the first <c>|y|</c> nodes train (140 for Cora, 120 for CiteSeer, 60 for PubMed), the next
+/// 500 validate (fewer when <c>allx</c> ends sooner, as in small synthetic sets), the test-index nodes test (1,000). Feature values are read as stored (binary word indicators for
+/// Cora and CiteSeer, TF-IDF floats for PubMed; float64 or float32) and kept raw;
+/// <see cref="CsrMatrix.RowNormalised"/> is the model's choice.
 /// </summary>
 public static class PlanetoidReader
 {
@@ -34,16 +39,34 @@ public static class PlanetoidReader
         return true;
     });
 
+    /// <summary>The eight files of a Planetoid dataset, <c>ind.{name}.{part}</c>.</summary>
+    public static readonly IReadOnlyList<string> Parts = ["x", "tx", "allx", "y", "ty", "ally", "graph", "test.index"];
+
+    /// <summary>True when <paramref name="folder"/> holds all of <c>ind.{name}.*</c>.</summary>
+    public static bool Has(string folder, string name) => Parts.All(part => File.Exists(Path.Combine(folder, $"ind.{name}.{part}")));
+
+    /// <summary>The names of the complete Planetoid datasets in <paramref name="folder"/>, sorted.</summary>
+    public static IReadOnlyList<string> Available(string folder) => !Directory.Exists(folder) ? [] :
+        Directory.EnumerateFiles(folder, "ind.*.graph")
+            .Select(f => Path.GetFileName(f)["ind.".Length..^".graph".Length])
+            .Where(name => Has(folder, name))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
     /// <summary>Reads <c>ind.{name}.*</c> from <paramref name="folder"/>.</summary>
     public static Graph Read(string folder, string name = "cora")
     {
         string P(string part) => Path.Combine(folder, $"ind.{name}.{part}");
-        foreach (var part in new[] { "x", "y", "tx", "ty", "allx", "ally", "graph", "test.index" })
+        var missing = Parts.Where(part => !File.Exists(P(part))).ToList();
+        if (missing.Count > 0)
         {
-            if (!File.Exists(P(part)))
-            {
-                throw new DataFormatException(P(part), $"missing; the Planetoid files are expected in {folder} (set {GraphDatasets.PlanetoidEnvironmentVariable} to another folder)");
-            }
+            var available = Available(folder);
+            string lack = missing.Count == Parts.Count
+                ? $"has none of the eight files ind.{name}.{{{string.Join(",", Parts)}}}"
+                : $"lacks ind.{name}.{{{string.Join(",", missing)}}} of the eight files ind.{name}.{{{string.Join(",", Parts)}}}";
+            throw new DataFormatException(P(missing[0]),
+                $"graph.dataset '{name}': the Planetoid folder {folder} {lack}; complete datasets there: {(available.Count == 0 ? "none" : string.Join(", ", available))}. "
+                + $"Copy the files there or set {GraphDatasets.PlanetoidEnvironmentVariable} to the folder that has them");
         }
         var allx = LoadCsr(P("allx"));
         var tx = LoadCsr(P("tx"));
@@ -61,20 +84,27 @@ public static class PlanetoidReader
         {
             throw new DataFormatException(P("ally"), $"label arrays ({ally.Rows}x{ally.Columns}, {ty.Rows}x{ty.Columns}, {y.Rows}x{y.Columns}) do not match the feature rows ({allx.Rows}, {tx.Rows})");
         }
+        if (y.Rows > allx.Rows)
+        {
+            throw new DataFormatException(P("y"), $"has {y.Rows} labelled rows, more than allx's {allx.Rows}");
+        }
         if (testIndex.Length != tx.Rows)
         {
             throw new DataFormatException(P("test.index"), $"lists {testIndex.Length} test nodes, tx has {tx.Rows} rows");
         }
         var sortedTest = testIndex.Order().ToArray();
-        int n = allx.Rows + tx.Rows;
-        if (sortedTest[0] != allx.Rows || sortedTest[^1] != n - 1 || sortedTest.Distinct().Count() != sortedTest.Length)
+        if (sortedTest[0] != allx.Rows || sortedTest.Distinct().Count() != sortedTest.Length)
         {
-            // Citeseer's gaps (isolated test nodes) would need Kipf and Welling's padding; Cora has none.
-            throw new DataFormatException(P("test.index"), $"test ids must be exactly {allx.Rows}..{n - 1}");
+            throw new DataFormatException(P("test.index"), $"test ids must be distinct and start at {allx.Rows} (allx's row count); they start at {sortedTest[0]}");
         }
+        // Kipf and Welling's padding: the test range runs from the smallest to the largest test id; ids in it that
+        // test.index does not list (CiteSeer's isolated nodes) become zero-feature, label-less nodes in no split.
+        int n = sortedTest[^1] + 1;
+        const int Missing = -1;
 
-        // Node order: allx rows, then test row k at node testIndex[k].
+        // Node order: allx rows, then test row k at node testIndex[k]; gap nodes have no row.
         var rowOf = new int[n];
+        Array.Fill(rowOf, Missing);
         for (int i = 0; i < allx.Rows; i++)
         {
             rowOf[i] = i;
@@ -83,14 +113,16 @@ public static class PlanetoidReader
         {
             rowOf[testIndex[k]] = allx.Rows + k;
         }
-        var stacked = Stack(allx, tx);
-        var features = stacked.SelectRows(rowOf);
+        // Gap nodes take the all-zero row appended below allx and tx.
+        var stacked = Stack(Stack(allx, tx), new CsrMatrix(1, allx.ColumnCount, [0, 0], [], []));
+        var features = stacked.SelectRows(Array.ConvertAll(rowOf, row => row == Missing ? stacked.Rows - 1 : row));
         int classes = ally.Columns;
         var labels = new int[n];
         for (int i = 0; i < n; i++)
         {
             int row = rowOf[i];
-            labels[i] = row < ally.Rows ? ally.ArgMaxRow(row) : ty.ArgMaxRow(row - ally.Rows);
+            // A gap node's label is a placeholder (0, the arg-max of Kipf and Welling's all-zero row): it is in no split.
+            labels[i] = row == Missing ? 0 : row < ally.Rows ? ally.ArgMaxRow(row) : ty.ArgMaxRow(row - ally.Rows);
         }
 
         var pairs = new List<(int, int)>();
@@ -114,7 +146,7 @@ public static class PlanetoidReader
         var (sources, targets) = Graph.UndirectedEdges(pairs);
         var split = new GraphSplit(
             Enumerable.Range(0, y.Rows).ToArray(),
-            Enumerable.Range(y.Rows, ValidationCount).ToArray(),
+            Enumerable.Range(y.Rows, Math.Min(ValidationCount, allx.Rows - y.Rows)).ToArray(),
             sortedTest);
         return new Graph(name, features, labels, classes, sources, targets, split);
     }

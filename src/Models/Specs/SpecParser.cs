@@ -309,13 +309,15 @@ public static partial class SpecParser
     private static GraphSpec ReadGraph(YamlFields top, YamlFields modelFields, List<SpecError> errors)
     {
         var g = top.Section("graph");
+        var (dataset, planetoidName) = ReadGraphDataset(g.String("dataset", null, required: true), g.PathOf("dataset"), errors);
         var data = new GraphDataSpec(
-            g.Enum("dataset", GraphDatasetName.Cora, required: true),
+            dataset,
             g.Enum("features", GraphFeatureKind.Native),
             g.Bool("normalise_features", true),
             g.Double("train_fraction", 0.1, 0, 1, minExclusive: true),
             g.Double("validation_fraction", 0.1, 0, 1),
-            g.Int("split_seed", 0, 0, int.MaxValue));
+            g.Int("split_seed", 0, 0, int.MaxValue),
+            planetoidName);
         if (data.TrainFraction + data.ValidationFraction >= 1)
         {
             errors.Add(new SpecError("graph.train_fraction", $"train_fraction + validation_fraction must be below 1 (is {data.TrainFraction + data.ValidationFraction})"));
@@ -333,6 +335,35 @@ public static partial class SpecParser
         modelFields.RejectUnknown("kind", "hidden", "dropout", "activation");
         return new GraphSpec(data, GraphPartitionKind.Random, false, model, asfgnn);
     }
+
+    /// <summary>
+    /// <c>graph.dataset</c>: a built-in graph (karate, the graph-tool networks, cora, citeseer, pubmed) or the name of
+    /// any other dataset in the Planetoid layout; whether its files are in the Planetoid folder is checked when it loads.
+    /// </summary>
+    private static (GraphDatasetName Name, string? PlanetoidName) ReadGraphDataset(string? text, string path, List<SpecError> errors)
+    {
+        if (text is null)
+        {
+            return (GraphDatasetName.Cora, null);   // required: the missing field is already an error
+        }
+        foreach (var name in Enum.GetValues<GraphDatasetName>().Where(n => n != GraphDatasetName.Planetoid))
+        {
+            if (string.Equals(name.ToString(), text, StringComparison.OrdinalIgnoreCase))
+            {
+                return (name, null);
+            }
+        }
+        if (!PlanetoidNamePattern().IsMatch(text))
+        {
+            var known = Enum.GetValues<GraphDatasetName>().Where(n => n != GraphDatasetName.Planetoid).Select(n => n.ToString().ToLowerInvariant());
+            errors.Add(new SpecError(path, $"'{text}' is neither a built-in graph ({string.Join(", ", known)}) nor a Planetoid dataset name (letters, digits, '_', '-'; its files are ind.<name>.x, ... in the Planetoid folder)"));
+            return (GraphDatasetName.Cora, null);
+        }
+        return (GraphDatasetName.Planetoid, text);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
+    private static partial Regex PlanetoidNamePattern();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     private static partial Regex NamePattern();

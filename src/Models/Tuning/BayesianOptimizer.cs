@@ -3,8 +3,9 @@ namespace FedOrleans.Models.Tuning;
 /// <summary>
 /// GP-based Bayesian optimisation (minimisation): after <see cref="BayesianOptions.InitialRandom"/> random
 /// configurations, each suggestion fits a Matérn 5/2 GP to the standardised observations (hyper-parameters by
-/// marginal likelihood, <see cref="GaussianProcess.Fit"/>) and returns the configuration of largest expected
-/// improvement, found among random candidates and local refinements of the best of them and of the best
+/// marginal likelihood, <see cref="GaussianProcess.Fit"/>, the noise variance included) and returns the configuration
+/// of largest expected improvement over the incumbent (by default the lowest posterior mean at an observed
+/// configuration, <see cref="EiIncumbent"/>), found among random candidates and local refinements of the best of them and of the best
 /// observations. Candidates are projected onto valid configurations (integers rounded, categoricals one-hot)
 /// before the GP scores them, so the surrogate only sees what can be evaluated. Pending suggestions (trials still
 /// running) count as observed at the best value so far (the "constant liar"), so parallel suggestions spread out.
@@ -42,7 +43,7 @@ public sealed class BayesianOptimizer(SearchSpace space, int seed, BayesianOptio
         _observed.Add((configuration, value));
     }
 
-    public string Describe() => $"Bayesian optimisation (GP Matérn 5/2{(_options.Ard ? " ARD" : "")}, EI, {_options.InitialRandom} random starts)";
+    public string Describe() => $"Bayesian optimisation (GP Matérn 5/2{(_options.Ard ? " ARD" : "")} with fitted noise, EI against the {(_options.Incumbent == EiIncumbent.BestObservation ? "best observation" : "best posterior mean")}, {_options.InitialRandom} random starts)";
 
     private Configuration Maximise()
     {
@@ -61,7 +62,9 @@ public sealed class BayesianOptimizer(SearchSpace space, int seed, BayesianOptio
         var hyper = GaussianProcess.Fit(x, y, _options.Ard, _random, _options.Restarts);
         LastHyperparameters = hyper;
         var gp = new GaussianProcess(x, y, hyper);
-        double incumbent = (best - mean) / std;
+        double incumbent = _options.Incumbent == EiIncumbent.BestObservation
+            ? (best - mean) / std
+            : _observed.Min(o => gp.Predict(Space.Encode(o.Configuration)).Mean);
         var seen = points.Select(p => Space.Decode(p.Unit)).ToHashSet();
 
         double Score(Configuration c)

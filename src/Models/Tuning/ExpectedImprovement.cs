@@ -7,7 +7,7 @@ public static class ExpectedImprovement
 {
     /// <summary>
     /// EI(x) = (f* - μ - ξ) Φ(z) + σ φ(z), z = (f* - μ - ξ) / σ, for posterior mean μ, standard deviation σ,
-    /// best observed value f* and exploration margin ξ; max(f* - μ - ξ, 0) when σ = 0.
+    /// incumbent f* (the best observation, or the best posterior mean under noise) and exploration margin ξ; max(f* - μ - ξ, 0) when σ = 0.
     /// </summary>
     public static double Compute(double mean, double std, double best, double xi = 0)
     {
