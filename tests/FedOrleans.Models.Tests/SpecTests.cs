@@ -32,6 +32,15 @@ public sealed class SpecTests
     }
 
     [Fact]
+    public void Execution_is_single_by_default_and_cohort_on_request()
+    {
+        Assert.Equal(ExecutionMode.Single, SpecParser.Parse(Valid).Execution);
+        Assert.Equal(ExecutionMode.Cohort, SpecParser.Parse(Valid, ["execution=cohort"]).Execution);
+        var e = Assert.Throws<SpecException>(() => SpecParser.Parse(Valid, ["execution=batched"]));
+        Assert.Contains(e.Errors, x => x.Path == "execution" && x.Message.Contains("single", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Overrides_are_applied_and_validated_like_the_file()
     {
         var spec = SpecParser.Parse(Valid, ["rounds=9", "federation.alpha=0.05", "model.hidden=[8, 8]", "dataset=fashion-mnist"]);
