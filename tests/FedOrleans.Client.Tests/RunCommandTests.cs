@@ -70,17 +70,22 @@ public sealed class RunCommandTests
         Assert.Contains($"no FedOrleans cluster answered at 127.0.0.1:{port}", unreachable.Output);
     }
 
-    [Fact]
-    public async Task Ctrl_c_cancels_the_experiment_and_keeps_the_finished_rounds()
+    /// <summary>Ctrl-C (SIGINT) and SIGTERM (timeout, docker stop, Kubernetes) cancel alike; the exit code says which.</summary>
+    [Theory]
+    [InlineData("INT", 130, "Ctrl-C")]
+    [InlineData("TERM", 143, "SIGTERM")]
+    public async Task A_signal_cancels_the_experiment_and_keeps_the_finished_rounds(string signal, int exitCode, string named)
     {
         var folder = Cli.TempFolder();
         var spec = Cli.WriteSpec(folder, "interrupted", 500);
         await using var run = Cli.Start(folder, "run", spec);
         await run.WaitForOutputAsync("round 2/500").WaitAsync(Cli.Patience);
-        run.Signal("INT");
+        run.Signal(signal);
         var outcome = await run.WaitAsync(Cli.Patience);
-        Assert.True(outcome.ExitCode == 130, outcome.ToString());
+        Assert.True(outcome.ExitCode == exitCode, outcome.ToString());
+        Assert.Contains($"stopping ({named})", outcome.Output);
         Assert.Contains("Cancelled", outcome.Output);
+        Assert.DoesNotContain("   at ", outcome.Output);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results", "interrupted", "summary.json")));
         int completed = summary.RootElement.GetProperty("completed_rounds").GetInt32();
         Assert.InRange(completed, 2, 499);

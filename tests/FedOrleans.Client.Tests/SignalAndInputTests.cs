@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace FedOrleans.Client.Tests;
 
 /// <summary>
@@ -32,25 +30,6 @@ public sealed class SignalAndInputTests
         var log = Path.Combine(folder, "results", "clean", "silo.log");
         Assert.Contains("clean starts", File.ReadAllText(log));
         Assert.Contains("silo log: results/clean/silo.log", outcome.Output);
-    }
-
-    [Fact]
-    public async Task Sigterm_cancels_an_embedded_run_like_ctrl_c_and_keeps_the_finished_rounds()
-    {
-        var folder = Cli.TempFolder();
-        var spec = Cli.WriteSpec(folder, "terminated", 500);
-        await using var run = Cli.Start(folder, "run", spec);
-        await run.WaitForOutputAsync("round 2/500").WaitAsync(Cli.Patience);
-        run.Signal("TERM");
-        var outcome = await run.WaitAsync(Cli.Patience);
-        Assert.True(outcome.ExitCode == 143, outcome.ToString());
-        Assert.Contains("stopping (SIGTERM)", outcome.Output);
-        Assert.Contains("Cancelled", outcome.Output);
-        AssertClean(outcome);
-        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results", "terminated", "summary.json")));
-        int completed = summary.RootElement.GetProperty("completed_rounds").GetInt32();
-        Assert.InRange(completed, 2, 499);
-        Assert.Equal(completed, summary.RootElement.GetProperty("rounds").GetArrayLength());
     }
 
     [Fact]
