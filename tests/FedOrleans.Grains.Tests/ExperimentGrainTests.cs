@@ -7,13 +7,12 @@ namespace FedOrleans.Grains.Tests;
 
 public sealed class ExperimentGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 
     private async Task<ExperimentStatus> RunToEndAsync(IExperimentGrain grain, string spec)
     {
         await grain.StartAsync(spec);
-        var status = await grain.WaitForAsync(int.MaxValue, Patience);
-        Assert.True(status.IsFinished, $"experiment {status.ExperimentId} still {status.Phase} at round {status.CompletedRounds}/{status.TotalRounds} after {Patience}");
+        var status = await grain.WaitForAsync(int.MaxValue, Specs.Patience);
+        Assert.True(status.IsFinished, $"experiment {status.ExperimentId} still {status.Phase} at round {status.CompletedRounds}/{status.TotalRounds} after {Specs.Patience}");
         return status;
     }
 
@@ -104,11 +103,11 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture) : IClassFixture
         // Same seed and settings under two ids: the interrupted run must end bit-identical to the straight one.
         var straight = Specs.Small("same", 6);
         await grain.StartAsync(straight);
-        var mid = await grain.WaitForAsync(2, Patience);
+        var mid = await grain.WaitForAsync(2, Specs.Patience);
         Assert.True(mid.CompletedRounds >= 2, $"phase {mid.Phase}, round {mid.CompletedRounds}");
         await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
 
-        var status = await grain.WaitForAsync(int.MaxValue, Patience);
+        var status = await grain.WaitForAsync(int.MaxValue, Specs.Patience);
         Assert.Equal(ExperimentPhase.Completed, status.Phase);
         Assert.True(status.Resumes >= 1, "the experiment grain should have been re-activated and resumed");
         var resumed = await grain.GetReportAsync();
@@ -125,7 +124,7 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture) : IClassFixture
         var id = Specs.Id("cancel");
         var grain = fixture.Client.GetGrain<IExperimentGrain>(id);
         await grain.StartAsync(Specs.Small(id, 200));
-        await grain.WaitForAsync(1, Patience);
+        await grain.WaitForAsync(1, Specs.Patience);
         var cancelled = await grain.CancelAsync();
         Assert.Equal(ExperimentPhase.Cancelled, cancelled.Phase);
         Assert.InRange(cancelled.CompletedRounds, 1, 199);

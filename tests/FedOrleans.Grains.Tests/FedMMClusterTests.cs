@@ -31,7 +31,7 @@ public sealed class FedMMClusterTests(ClusterFixture fixture) : IClassFixture<Cl
         try
         {
             await grain.StartAsync(Spec("duals"));
-            await hold.ReachedAsync(TimeSpan.FromMinutes(3));
+            await hold.ReachedAsync(Specs.Patience);
             var before = await Task.WhenAll(clients.Select(c => c.GetInfoAsync()));
             Assert.All(before, info => Assert.True(info.PrivateStateSha256 is not null && info.LastRound == 2, $"client {info.Index} before the deactivation: last round {info.LastRound}, duals {info.PrivateStateSha256 ?? "none"}"));
             foreach (var c in clients)
@@ -43,7 +43,7 @@ public sealed class FedMMClusterTests(ClusterFixture fixture) : IClassFixture<Cl
         {
             hold.Release();
         }
-        var final = await grain.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
+        var final = await grain.WaitForAsync(int.MaxValue, Specs.Patience);
         Assert.Equal(ExperimentPhase.Completed, final.Phase);
         // The activations after the deactivation did the fits of rounds 3 and 4, with the duals they read back.
         var after = await Task.WhenAll(clients.Select(c => c.GetInfoAsync()));
@@ -53,7 +53,7 @@ public sealed class FedMMClusterTests(ClusterFixture fixture) : IClassFixture<Cl
         // An uninterrupted run of the same spec ends with the same global weights: the duals came back from storage.
         var straight = fixture.Client.GetGrain<IExperimentGrain>(Specs.Id("fedmm-straight"));
         await straight.StartAsync(Spec("duals"));
-        Assert.Equal(ExperimentPhase.Completed, (await straight.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3))).Phase);
+        Assert.Equal(ExperimentPhase.Completed, (await straight.WaitForAsync(int.MaxValue, Specs.Patience)).Phase);
         Assert.Equal((await straight.GetReportAsync()).FinalWeightsSha256, (await grain.GetReportAsync()).FinalWeightsSha256);
         Assert.True((await grain.GetReportAsync()).Rounds[^1].TestAccuracy >= 0);
     }

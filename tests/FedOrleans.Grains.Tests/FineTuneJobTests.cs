@@ -40,13 +40,13 @@ public sealed class FineTuneJobTests(ClusterFixture fixture) : IClassFixture<Clu
         var started = await registry.StartAsync(id, GemSpec("gem-job", baseFolder));
         Assert.Equal(ExperimentPhase.Running, started.Phase);
         var job = (await registry.FindAsync(id))!;
-        var mid = await job.WaitForAsync(5, TimeSpan.FromMinutes(3));
+        var mid = await job.WaitForAsync(5, Specs.Patience);
         Assert.True(mid.Step >= 5 && mid.CheckpointStep >= 4, $"{mid.Phase} at step {mid.Step}, checkpoint {mid.CheckpointStep}: {mid.Error}");
         Assert.True(mid.Step < 12, "the job finished before it could be interrupted; give it more iterations");
 
         await job.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
         // The next call activates the grain again; it resumes from the checkpoint it wrote while deactivating.
-        var final = await job.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
+        var final = await job.WaitForAsync(int.MaxValue, Specs.Patience);
         Assert.True(final.Phase == ExperimentPhase.Completed, $"{final.Phase}: {final.Error}");
         Assert.Equal(1, final.Resumes);
         Assert.Equal(12, final.Step);
@@ -57,7 +57,7 @@ public sealed class FineTuneJobTests(ClusterFixture fixture) : IClassFixture<Clu
         // The same job without the interruption reports the same losses and logit scales, step for step.
         var straightId = Specs.Id("gem-straight");
         await registry.StartAsync(straightId, GemSpec("gem-job", baseFolder));
-        var straight = await (await registry.FindAsync(straightId))!.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
+        var straight = await (await registry.FindAsync(straightId))!.WaitForAsync(int.MaxValue, Specs.Patience);
         Assert.Equal(ExperimentPhase.Completed, straight.Phase);
         Assert.Equal(0, straight.Resumes);
         Assert.Equal(straight.History.Select(p => (p.Step, p.Loss, p.Metric)), final.History.Select(p => (p.Step, p.Loss, p.Metric)));
@@ -93,8 +93,8 @@ public sealed class FineTuneJobTests(ClusterFixture fixture) : IClassFixture<Clu
             train: {"{"} epochs: 1, batch_size: 16, lr: 0.01 {"}"}
             strategy: {"{"} kind: fedavg, fraction_fit: 1.0, min_fit_clients: 3, min_results: 3 {"}"}
             """);
-        var status = await grain.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
-        Assert.True(status.Phase == ExperimentPhase.Completed, $"{status.Phase}: {status.Error}");
+        var status = await grain.WaitForAsync(int.MaxValue, Specs.Patience);
+        Assert.True(status.Phase == ExperimentPhase.Completed, $"{status.Phase} after {status.CompletedRounds} rounds ({status.ElapsedSeconds:F1} s): {status.Error}; last round: {status.LastRound}");
         var report = await grain.GetReportAsync();
         Assert.All(report.Rounds, r => Assert.InRange(r.TestAccuracy, 0.0, 1.0));
         Assert.All(report.Rounds, r => Assert.Equal(3, r.Received));

@@ -20,7 +20,7 @@ public sealed class GpuPlacementTests
         var id = Specs.Id("gpu");
         var grain = cluster.Client.GetGrain<IExperimentGrain>(id);
         await grain.StartAsync(Specs.Small("gpu", 3, "gpu: required"));
-        var status = await grain.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
+        var status = await grain.WaitForAsync(int.MaxValue, Specs.Patience);
         Assert.True(status.Phase == ExperimentPhase.Completed, $"{status.Phase}: {status.Error}");
         Assert.True((await grain.GetViewAsync()).GpuClients);
 
@@ -59,7 +59,7 @@ public sealed class GpuPlacementTests
 
         var preferred = cluster.Client.GetGrain<IExperimentGrain>(Specs.Id("gpu-preferred"));
         await preferred.StartAsync(Specs.Small("gpu-preferred", 2, "gpu: preferred"));
-        var status = await preferred.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
+        var status = await preferred.WaitForAsync(int.MaxValue, Specs.Patience);
         Assert.True(status.Phase == ExperimentPhase.Completed, $"{status.Phase}: {status.Error}");
         Assert.False((await preferred.GetViewAsync()).GpuClients);
     }
@@ -83,7 +83,7 @@ public sealed class GpuPlacementTests
             var registry = cluster.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
             var id = Specs.Id("gpu-job");
             await registry.StartAsync(id, spec);
-            var done = await (await registry.FindAsync(id))!.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
+            var done = await (await registry.FindAsync(id))!.WaitForAsync(int.MaxValue, Specs.Patience);
             Assert.True(done.Phase == ExperimentPhase.Completed, $"{done.Phase}: {done.Error}");
             Assert.True(done.OnGpuSilo);
             Assert.Equal(gpuSilo, done.Silo);

@@ -66,7 +66,7 @@ public sealed class GraphClusterTests(RecordingClusterFixture fixture) : IClassF
         try
         {
             await grain.StartAsync(Spec("asfgnn-private"));
-            await hold.ReachedAsync(TimeSpan.FromMinutes(3));
+            await hold.ReachedAsync(Specs.Patience);
             var before = await Task.WhenAll(clients.Select(c => c.GetInfoAsync()));
             Assert.All(before, info => Assert.True(info.PrivateStateSha256 is not null && info.LastRound == 2, $"client {info.Index} before the deactivation: last round {info.LastRound}, private state {info.PrivateStateSha256 ?? "none"}"));
             foreach (var c in clients)
@@ -78,7 +78,7 @@ public sealed class GraphClusterTests(RecordingClusterFixture fixture) : IClassF
         {
             hold.Release();
         }
-        var final = await grain.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
+        var final = await grain.WaitForAsync(int.MaxValue, Specs.Patience);
         Assert.Equal(ExperimentPhase.Completed, final.Phase);
         // The activations after the deactivation did the fits of rounds 3 and 4, from the private layers they read back.
         var after = await Task.WhenAll(clients.Select(c => c.GetInfoAsync()));
@@ -97,7 +97,7 @@ public sealed class GraphClusterTests(RecordingClusterFixture fixture) : IClassF
         // An uninterrupted run ends with the same classifier: the private layers came back from storage.
         var straight = fixture.Cluster.Client.GetGrain<IExperimentGrain>(Specs.Id("asfgnn-straight"));
         await straight.StartAsync(Spec("asfgnn-private"));
-        Assert.Equal(ExperimentPhase.Completed, (await straight.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3))).Phase);
+        Assert.Equal(ExperimentPhase.Completed, (await straight.WaitForAsync(int.MaxValue, Specs.Patience)).Phase);
         Assert.Equal((await straight.GetReportAsync()).FinalWeightsSha256, report.FinalWeightsSha256);
     }
 
@@ -107,7 +107,7 @@ public sealed class GraphClusterTests(RecordingClusterFixture fixture) : IClassF
         var id = Specs.Id("gcn-fedavg");
         var grain = fixture.Cluster.Client.GetGrain<IExperimentGrain>(id);
         await grain.StartAsync(Spec("gcn-fedavg", "fedavg"));
-        var final = await grain.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
+        var final = await grain.WaitForAsync(int.MaxValue, Specs.Patience);
         Assert.Equal(ExperimentPhase.Completed, final.Phase);
         Assert.Equal((280 + 18) * sizeof(float), (await grain.GetReportAsync()).FinalWeights.Length);
         var info = await fixture.Cluster.Client.GetGrain<IClientGrain>(GrainKeys.Client(id, 0)).GetInfoAsync();

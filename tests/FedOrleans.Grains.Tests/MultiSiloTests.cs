@@ -18,7 +18,7 @@ public sealed class MultiSiloTests
             var id = Specs.Id($"repro{silos}");
             var grain = cluster.Client.GetGrain<IExperimentGrain>(id);
             await grain.StartAsync(Specs.Small("repro", 3, $"execution: {execution}"));
-            var status = await grain.WaitForAsync(int.MaxValue, TimeSpan.FromMinutes(3));
+            var status = await grain.WaitForAsync(int.MaxValue, Specs.Patience);
             Assert.Equal(ExperimentPhase.Completed, status.Phase);
             hashes.Add((await grain.GetReportAsync()).FinalWeightsSha256);
             var infos = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => cluster.Client.GetGrain<IClientGrain>(GrainKeys.Client(id, i)).GetInfoAsync()));

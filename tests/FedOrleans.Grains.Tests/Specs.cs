@@ -17,6 +17,12 @@ public static class Specs
         {extra}
         """;
 
+    /// <summary>
+    /// How long a test waits for an experiment, job or round. Generous: the whole suite runs its three test
+    /// projects at once on two cores, and a wait that ends early is the only thing it saves.
+    /// </summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromMinutes(8);
+
     /// <summary>A unique experiment id per test.</summary>
     public static string Id(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(40, prefix.Length + 33)];
 }

@@ -43,7 +43,7 @@ public sealed class TunerClusterTests(ClusterFixture fixture) : IClassFixture<Cl
         Assert.Equal(ExperimentPhase.Running, started.Phase);
         Assert.Equal(ExperimentPhase.Running, (await tuner.StartAsync(Study(optimizer), Experiment)).Phase);   // idempotent for the same texts
 
-        var first = await tuner.WaitForAsync(1, TimeSpan.FromMinutes(3));
+        var first = await tuner.WaitForAsync(1, Specs.Patience);
         Assert.True(first.Finished >= 1, $"phase {first.Phase}, {first.Finished} finished, error {first.Error}");
         // (Each trial runs 40 rounds so that the study is still running when it is deactivated, even on a fast machine.)
         await tuner.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
