@@ -19,11 +19,8 @@ public static class CohortFits
 {
     public static async Task<int> RunAsync(BenchOptions options)
     {
-        TorchRuntime.Configure(1);
-        var cache = DataCache.Default;
-        await new DatasetFetcher(cache).EnsureAsync(DatasetName.Mnist);
-        var data = DatasetLoader.Load(DatasetName.Mnist, cache);
-        var shape = new InputShape(1, 28, 28, 10);
+        var data = await BenchData.MnistAsync();
+        var shape = BenchData.MnistShape;
         var report = new StringBuilder("| model | settings | K | samples/client | one at a time (ms) | cohort (ms) | speed-up |\n| --- | --- | --- | --- | --- | --- | --- |\n");
         var cases = new (ModelSpec Model, TrainerSettings Settings, int Samples)[]
         {

@@ -16,11 +16,8 @@ public static class FitDeterminism
 {
     public static async Task<int> RunAsync(BenchOptions options)
     {
-        TorchRuntime.Configure(1);
-        var cache = DataCache.Default;
-        await new DatasetFetcher(cache).EnsureAsync(DatasetName.Mnist);
-        var data = DatasetLoader.Load(DatasetName.Mnist, cache);
-        var shape = new InputShape(1, 28, 28, 10);
+        var data = await BenchData.MnistAsync();
+        var shape = BenchData.MnistShape;
         var spec = new ModelSpec(ModelKind.Mlp, [200, 200]);
         var trainer = new SupervisedTrainer(spec, shape);
         var global = new ModelWeights(ModelFactory.InitialWeights(spec, shape, 3));

@@ -18,22 +18,13 @@ namespace FedOrleans.Models.Training;
 /// </summary>
 internal sealed class LocalOptimizer : IDisposable
 {
-    private const double AdamEpsilon = 1e-8;
-    private const double AdamBeta1 = 0.9;
-    private const double AdamBeta2 = 0.999;
-
     private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _parameters;
     private readonly TrainerSettings _settings;
+    private readonly OptimizerScalars _scalars;
     private readonly Tensor?[] _first;
     private readonly Tensor?[] _second;
     private Scalar _negativeLearningRate;
     private double _learningRate;
-    private readonly Scalar _momentum;
-    private readonly Scalar _weightDecay;
-    private readonly Scalar _beta1;
-    private readonly Scalar _oneMinusBeta1;
-    private readonly Scalar _beta2;
-    private readonly Scalar _oneMinusBeta2;
     private readonly int[] _steps;
 
     public LocalOptimizer(IReadOnlyList<TorchSharp.Modules.Parameter> parameters, TrainerSettings settings)
@@ -45,12 +36,7 @@ internal sealed class LocalOptimizer : IDisposable
         _steps = new int[parameters.Count];
         _learningRate = settings.LearningRate;
         _negativeLearningRate = (-settings.LearningRate).ToScalar();
-        _momentum = settings.Momentum.ToScalar();
-        _weightDecay = settings.WeightDecay.ToScalar();
-        _beta1 = AdamBeta1.ToScalar();
-        _oneMinusBeta1 = (1 - AdamBeta1).ToScalar();
-        _beta2 = AdamBeta2.ToScalar();
-        _oneMinusBeta2 = (1 - AdamBeta2).ToScalar();
+        _scalars = new OptimizerScalars(settings);
     }
 
     /// <summary>The learning rate of the next <see cref="Step"/>; starts at the settings' value.</summary>
@@ -109,7 +95,7 @@ internal sealed class LocalOptimizer : IDisposable
             }
             else if (_settings.WeightDecay > 0)
             {
-                g = g.add(p, alpha: _weightDecay);
+                g = g.add(p, alpha: _scalars.WeightDecay);
             }
             if (_settings.Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW)
             {
@@ -146,10 +132,8 @@ internal sealed class LocalOptimizer : IDisposable
         {
             t?.Dispose();
         }
-        foreach (var s in new[] { _negativeLearningRate, _momentum, _weightDecay, _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2 })
-        {
-            s.Dispose();
-        }
+        _negativeLearningRate.Dispose();
+        _scalars.Dispose();
     }
 
     private void SgdStep(int i, Tensor p, Tensor g)
@@ -162,7 +146,7 @@ internal sealed class LocalOptimizer : IDisposable
             }
             else
             {
-                _first[i]!.mul_(_momentum).add_(g, alpha: TorchScalars.One);
+                _first[i]!.mul_(_scalars.Momentum).add_(g, alpha: TorchScalars.One);
             }
             g = _first[i]!;
         }
@@ -178,14 +162,13 @@ internal sealed class LocalOptimizer : IDisposable
         // Bias correction counts this parameter's own steps (as PyTorch's per-parameter state does), so a
         // parameter that had no gradient for a while (GEM's logit scale before the contrastive phase) starts fresh.
         int step = ++_steps[i];
-        m.mul_(_beta1).add_(g, alpha: _oneMinusBeta1);
-        v.mul_(_beta2).addcmul_(g, g, value: _oneMinusBeta2);
-        double correction1 = 1 - Math.Pow(AdamBeta1, step);
-        double correction2 = 1 - Math.Pow(AdamBeta2, step);
+        m.mul_(_scalars.Beta1).add_(g, alpha: _scalars.OneMinusBeta1);
+        v.mul_(_scalars.Beta2).addcmul_(g, g, value: _scalars.OneMinusBeta2);
+        double correction1 = 1 - Math.Pow(OptimizerScalars.AdamBeta1, step);
+        double correction2 = 1 - Math.Pow(OptimizerScalars.AdamBeta2, step);
         using var sqrtCorrection2 = Math.Sqrt(correction2).ToScalar();
-        using var epsilon = AdamEpsilon.ToScalar();
         using var stepSize = (-_learningRate / correction1).ToScalar();
-        var denominator = v.sqrt().div_(sqrtCorrection2).add_(epsilon, alpha: TorchScalars.One);
+        var denominator = v.sqrt().div_(sqrtCorrection2).add_(_scalars.Epsilon, alpha: TorchScalars.One);
         p.addcdiv_(m, denominator, value: stepSize);
     }
 }

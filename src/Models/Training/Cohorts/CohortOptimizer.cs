@@ -13,23 +13,13 @@ namespace FedOrleans.Models.Training.Cohorts;
 /// </summary>
 internal sealed class CohortOptimizer : IDisposable
 {
-    private const double AdamEpsilon = 1e-8;
-    private const double AdamBeta1 = 0.9;
-    private const double AdamBeta2 = 0.999;
-
     private readonly IReadOnlyList<Tensor> _parameters;
     private readonly TrainerSettings _settings;
+    private readonly OptimizerScalars _scalars;
     private readonly int _clients;
     private readonly Tensor?[] _first;
     private readonly Tensor?[] _second;
     private readonly Scalar _negativeLearningRate;
-    private readonly Scalar _momentum;
-    private readonly Scalar _weightDecay;
-    private readonly Scalar _beta1;
-    private readonly Scalar _oneMinusBeta1;
-    private readonly Scalar _beta2;
-    private readonly Scalar _oneMinusBeta2;
-    private readonly Scalar _epsilon;
     private readonly Scalar _decayKeep;
     private int _steps;
 
@@ -41,13 +31,7 @@ internal sealed class CohortOptimizer : IDisposable
         _first = new Tensor?[parameters.Count];
         _second = new Tensor?[parameters.Count];
         _negativeLearningRate = (-settings.LearningRate).ToScalar();
-        _momentum = settings.Momentum.ToScalar();
-        _weightDecay = settings.WeightDecay.ToScalar();
-        _beta1 = AdamBeta1.ToScalar();
-        _oneMinusBeta1 = (1 - AdamBeta1).ToScalar();
-        _beta2 = AdamBeta2.ToScalar();
-        _oneMinusBeta2 = (1 - AdamBeta2).ToScalar();
-        _epsilon = AdamEpsilon.ToScalar();
+        _scalars = new OptimizerScalars(settings);
         _decayKeep = (1 - settings.LearningRate * settings.WeightDecay).ToScalar();
     }
 
@@ -81,7 +65,7 @@ internal sealed class CohortOptimizer : IDisposable
             }
             else if (_settings.WeightDecay > 0)
             {
-                g = g.add(p, alpha: _weightDecay);
+                g = g.add(p, alpha: _scalars.WeightDecay);
             }
             if (_settings.Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW)
             {
@@ -100,10 +84,9 @@ internal sealed class CohortOptimizer : IDisposable
         {
             t?.Dispose();
         }
-        foreach (var s in new[] { _negativeLearningRate, _momentum, _weightDecay, _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _epsilon, _decayKeep })
-        {
-            s.Dispose();
-        }
+        _negativeLearningRate.Dispose();
+        _decayKeep.Dispose();
+        _scalars.Dispose();
     }
 
     private void SgdStep(int i, Tensor p, Tensor g, int active)
@@ -118,7 +101,7 @@ internal sealed class CohortOptimizer : IDisposable
             }
             else
             {
-                g = Prefix(_first[i]!, active).mul_(_momentum).add_(g, alpha: TorchScalars.One);
+                g = Prefix(_first[i]!, active).mul_(_scalars.Momentum).add_(g, alpha: TorchScalars.One);
             }
         }
         p.add_(g, alpha: _negativeLearningRate);
@@ -130,13 +113,13 @@ internal sealed class CohortOptimizer : IDisposable
         _second[i] ??= zeros_like(_parameters[i]).DetachFromDisposeScope();
         var m = Prefix(_first[i]!, active);
         var v = Prefix(_second[i]!, active);
-        m.mul_(_beta1).add_(g, alpha: _oneMinusBeta1);
-        v.mul_(_beta2).addcmul_(g, g, value: _oneMinusBeta2);
-        double correction1 = 1 - Math.Pow(AdamBeta1, _steps);
-        double correction2 = 1 - Math.Pow(AdamBeta2, _steps);
+        m.mul_(_scalars.Beta1).add_(g, alpha: _scalars.OneMinusBeta1);
+        v.mul_(_scalars.Beta2).addcmul_(g, g, value: _scalars.OneMinusBeta2);
+        double correction1 = 1 - Math.Pow(OptimizerScalars.AdamBeta1, _steps);
+        double correction2 = 1 - Math.Pow(OptimizerScalars.AdamBeta2, _steps);
         using var sqrtCorrection2 = Math.Sqrt(correction2).ToScalar();
         using var stepSize = (-_settings.LearningRate / correction1).ToScalar();
-        var denominator = v.sqrt().div_(sqrtCorrection2).add_(_epsilon, alpha: TorchScalars.One);
+        var denominator = v.sqrt().div_(sqrtCorrection2).add_(_scalars.Epsilon, alpha: TorchScalars.One);
         p.addcdiv_(m, denominator, value: stepSize);
     }
 
