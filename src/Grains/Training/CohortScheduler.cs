@@ -34,17 +34,15 @@ public sealed class CohortScheduler(TrainingGate gate, IOptions<TrainingOptions>
     {
         var completion = new TaskCompletionSource<FitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         Pending? full = null;
-        Pending pending;
-        int version;
+        Pending? opened = null;
         lock (_lock)
         {
-            if (!_pending.TryGetValue(key, out pending!))
+            if (!_pending.TryGetValue(key, out var pending))
             {
-                pending = new Pending(trainer);
+                pending = opened = new Pending(trainer);
                 _pending[key] = pending;
             }
             pending.Members.Add((member, completion));
-            version = ++pending.Version;
             if (pending.Members.Count >= Math.Min(roundClients > 0 ? roundClients : int.MaxValue, _maxCohort))
             {
                 _pending.Remove(key);
@@ -55,26 +53,36 @@ public sealed class CohortScheduler(TrainingGate gate, IOptions<TrainingOptions>
         {
             _ = RunAsync(full);
         }
-        else
+        else if (opened is not null)
         {
-            _ = FlushAfterWindowAsync(key, pending, version);
+            _ = FlushWhenQuietAsync(key, opened);
         }
         return completion.Task.WaitAsync(ct);
     }
 
-    private async Task FlushAfterWindowAsync(CohortKey key, Pending pending, int version)
+    /// <summary>One timer per cohort: it closes the cohort once a whole window passed with no new member.</summary>
+    private async Task FlushWhenQuietAsync(CohortKey key, Pending pending)
     {
-        await Task.Delay(_window);
-        lock (_lock)
+        int seen = 1; // it opened with its first member
+        while (true)
         {
-            // Still the same cohort, and nobody joined since this arrival: it is complete for this silo.
-            if (!_pending.TryGetValue(key, out var current) || current != pending || pending.Version != version)
+            await Task.Delay(_window);
+            lock (_lock)
             {
-                return;
+                if (!_pending.TryGetValue(key, out var current) || current != pending)
+                {
+                    return; // it filled up and already runs
+                }
+                if (pending.Members.Count != seen)
+                {
+                    seen = pending.Members.Count;
+                    continue;
+                }
+                _pending.Remove(key);
             }
-            _pending.Remove(key);
+            await RunAsync(pending);
+            return;
         }
-        await RunAsync(pending);
     }
 
     private async Task RunAsync(Pending pending)
@@ -109,8 +117,6 @@ public sealed class CohortScheduler(TrainingGate gate, IOptions<TrainingOptions>
         public CohortSupervisedTrainer Trainer { get; } = trainer;
 
         public List<(CohortMember Member, TaskCompletionSource<FitOutcome> Completion)> Members { get; } = [];
-
-        public int Version { get; set; }
     }
 }
 

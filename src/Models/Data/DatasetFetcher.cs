@@ -133,7 +133,7 @@ public sealed class DatasetFetcher(DataCache cache)
     {
         var entry = DatasetCatalog.Get(name);
         var stampPath = Path.Combine(Cache.DatasetFolder(entry), StampFile);
-        var stamps = ReadStamps(stampPath);
+        Dictionary<string, string>? stamps = null; // read only when a file was not verified in this process yet
         bool changed = false;
         foreach (var file in entry.Files)
         {
@@ -144,6 +144,7 @@ public sealed class DatasetFetcher(DataCache cache)
             {
                 continue;
             }
+            stamps ??= ReadStamps(stampPath);
             if (!(stamps.TryGetValue(file.CacheName, out var stamped) && stamped == seen))
             {
                 Verify(path, file, entry.Origin, entry.Key);
@@ -157,7 +158,7 @@ public sealed class DatasetFetcher(DataCache cache)
             try
             {
                 var staging = $"{stampPath}.{Environment.ProcessId}.tmp";
-                File.WriteAllLines(staging, stamps.Select(s => $"{s.Key} {s.Value}"));
+                File.WriteAllLines(staging, stamps!.Select(s => $"{s.Key} {s.Value}"));
                 File.Move(staging, stampPath, overwrite: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

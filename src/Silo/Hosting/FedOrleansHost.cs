@@ -137,12 +137,13 @@ public static class FedOrleansHost
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapFederationPage();
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapGet("/healthz", (TrainingGate gate, ILocalSiloDetails silo) => Results.Text(JsonSerializer.Serialize(new
+        app.MapGet("/healthz", (TrainingGate gate, CohortScheduler cohorts, ILocalSiloDetails silo) => Results.Text(JsonSerializer.Serialize(new
         {
             status = "ok",
             silo = silo.SiloAddress.ToString(),
             torch = TorchRuntime.Describe(),
             fits = new { capacity = gate.Capacity, running = gate.Running, waiting = gate.Waiting },
+            cohorts = new { trained = cohorts.Trained.Cohorts, clients = cohorts.Trained.Clients },
         }), "application/json"));
         return app;
     }
