@@ -25,7 +25,7 @@ public static class SmoreComparison
         var options = Options.Parse(args);
         TorchRuntime.Configure(1);
         var clock = Stopwatch.StartNew();
-        var progress = new Progress<string>(line => Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}"));
+        IProgress<string> progress = new Progress<string>(line => Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}"));
         AnswerTask task;
         Func<LlamaForCausalLM> createBase;
         LlamaConfig config;
@@ -33,6 +33,13 @@ public static class SmoreComparison
         if (options.Task == "synthetic")
         {
             task = AnswerTasks.SyntheticMultiTask(4, 3, 48, 1, 2048, 128, 512, 3);
+            config = new LlamaConfig(48, 32, 64, 2, 4, 2, 8);
+            createBase = () => ScaledRandomBase(config);
+            baseDescription = "random nano base (vocab 48, hidden 32, MLP 64, 2 layers), every matrix N(0, 0.2), frozen";
+        }
+        else if (options.Task == "suffix")
+        {
+            task = AnswerTasks.SyntheticSuffix(2, 48, options.SuffixShape[0], options.SuffixShape[1], 1024, 128, 512, 3);
             config = new LlamaConfig(48, 32, 64, 2, 4, 2, 8);
             createBase = () => ScaledRandomBase(config);
             baseDescription = "random nano base (vocab 48, hidden 32, MLP 64, 2 layers), every matrix N(0, 0.2), frozen";
@@ -67,19 +74,58 @@ public static class SmoreComparison
         }
         var shapes = AdapterComparison.TargetShapes(config, AdapterTargets.Ffn);
         long budget = AdapterComparison.Count(new LoraSettings(options.BudgetRank, 2 * options.BudgetRank), shapes);
-        var entries = Entries(shapes, budget, options.Gates);
-        var settings = new FineTuneSettings(Epochs: options.Epochs, BatchSize: options.BatchSize, LearningRate: options.LearningRate, EvaluationBatchSize: 32);
-        var rows = AdapterComparison.Run(createBase, task, entries, options.Seeds, settings, AdapterTargets.Ffn, progress);
+        var entries = Entries(shapes, budget, options.Gates, options.Closest)
+            .Where(e => options.Methods is null || options.Methods.Contains(e.Key))
+            .Select(e => (e.Label, Settings: e.Settings()))
+            .Select(e => (e.Label, e.Settings is SmoreSettings smore
+                ? smore with { ExpertActivation = options.Activation, Scaling = options.Scaling }
+                : e.Settings))
+            .ToList();
+        var diagnostics = options.Diagnostics is null ? null : new StreamWriter(options.Diagnostics, append: false);
+        diagnostics?.Write("lr,configuration,seed," + SmoreDiagnostics.Csv([], header: true));
+        var grid = new List<ComparisonRow>();
+        foreach (var lr in options.LearningRates)
+        {
+            var settings = new FineTuneSettings(Epochs: options.Epochs, BatchSize: options.BatchSize, LearningRate: lr, EvaluationBatchSize: 32);
+            Action<string, int, string, LlamaForCausalLM, ModelAdapters>? inspect = diagnostics is null ? null : (label, seed, stage, model, adapters) =>
+            {
+                var stats = SmoreDiagnostics.Measure(stage, model, adapters, task.Validation, 32);
+                foreach (var line in SmoreDiagnostics.Csv(stats, header: false).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    diagnostics.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{lr},\"{label}\",{seed},{line}"));
+                }
+                diagnostics.Flush();
+                foreach (var s in SmoreDiagnostics.Summary(stats))
+                {
+                    progress.Report(s.Layer < 0
+                        ? string.Create(CultureInfo.InvariantCulture, $"  {label} {stage}: output |mean| {s.OutputMeanAbs:G3}, spread across examples {s.OutputSpread:G3}")
+                        : string.Create(CultureInfo.InvariantCulture, $"  {label} {stage} layer {s.Layer}: |pre| {s.MeanAbsPreActivation:G3}, slope {s.MeanSlope:G3}, beyond ±3 {s.SaturatedShare:P1}"));
+                }
+            };
+            grid.AddRange(AdapterComparison.Run(createBase, task, entries, options.Seeds, settings, AdapterTargets.Ffn, progress, inspect: inspect));
+        }
+        diagnostics?.Dispose();
+        var chosen = AdapterComparison.ChooseByValidation(grid);
+        string lrs = string.Join(", ", options.LearningRates.Select(v => v.ToString(CultureInfo.InvariantCulture)));
         var report = $"""
             ### {task.Name} ({DateTime.UtcNow:yyyy-MM-dd})
 
             {task.Describe()}. Base: {baseDescription}. Adapters on every FFN projection (gate/up/down), budget
             {budget:N0} trainable parameters (LoRA r={options.BudgetRank}), each configuration at the rank closest to it.
-            Fine-tune: AdamW lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, cosine with 10 % warm-up, {options.Epochs} epochs, batch {options.BatchSize}, clip 1.0; seeds {string.Join(", ", options.Seeds)}.
+            Fine-tune: AdamW lr {lrs}, cosine with 10 % warm-up, {options.Epochs} epochs, batch {options.BatchSize}, clip 1.0; seeds {string.Join(", ", options.Seeds)}.
             Wall time {clock.Elapsed.TotalMinutes:F1} min on {Environment.ProcessorCount} CPU cores ({TorchRuntime.Describe()}).
 
-            {AdapterComparison.Markdown(rows)}
+            {AdapterComparison.Markdown(grid)}
             """;
+        if (options.LearningRates.Count > 1)
+        {
+            report += $"""
+
+                Learning rate chosen per configuration on mean validation accuracy (test accuracy not used):
+
+                {AdapterComparison.Markdown(chosen)}
+                """;
+        }
         Console.WriteLine(report);
         if (options.Out is not null)
         {
@@ -89,30 +135,37 @@ public static class SmoreComparison
     }
 
     /// <summary>The configurations, each at the rank whose trainable count is closest to <paramref name="budget"/>.</summary>
-    private static List<(string, IAdapterSettings)> Entries(IReadOnlyList<(int In, int Out)> shapes, long budget, bool allGates)
+    private static List<(string Key, string Label, Func<IAdapterSettings> Settings)> Entries(IReadOnlyList<(int In, int Out)> shapes, long budget, bool allGates, bool closest)
     {
         var ranks = Enumerable.Range(1, 64).ToArray();
         IAdapterSettings Pick(IEnumerable<IAdapterSettings> c) => AdapterComparison.Closest(c, shapes, budget);
-        IEnumerable<IAdapterSettings> Smore(int[] s, int[] f, GateKind gate) => ranks.Where(r => r <= 32).SelectMany(r => new[]
-        {
-            new SmoreSettings(s, s.Select(_ => r).ToArray(), f, s.Select(_ => 8).ToArray(), 16, gate),
-            new SmoreSettings(s, s.Select((_, l) => r << l).ToArray(), f, s.Select(_ => 8).ToArray(), 16, gate),
-        });
+        // S'MoRE: the paper's rank grid (r, r), (r, 2r), (r, 4r) (extended to three layers) with routers of several widths
+        // (the released configs use d_down = d_g = 32 at d = 4096; at d = 64 that router would take most of the budget),
+        // picked for the largest top width d_L within the budget.
+        IEnumerable<IAdapterSettings> Smore(int[] s, int[] f, GateKind gate) =>
+            from r in ranks.Where(r => r <= 32)
+            from growth in new[] { 1, 2, 4 }
+            from router in new[] { (Down: 16, Gate: 8), (Down: 8, Gate: 4), (Down: 4, Gate: 4), (Down: 4, Gate: 2) }
+            select (IAdapterSettings)new SmoreSettings(s, s.Select((_, l) => r * (int)Math.Pow(growth, l)).ToArray(), f,
+                s.Select(_ => router.Gate).ToArray(), router.Down, gate);
+        IAdapterSettings PickSmore(IEnumerable<IAdapterSettings> c) => closest
+            ? Pick(c.Where(a => a is SmoreSettings { DownProjectionDim: 16 }))  // before issue 13: router 16/8, count closest to the budget
+            : AdapterComparison.LargestWithin(c, shapes, budget, a => ((SmoreSettings)a).Widths()[^1]);
         IEnumerable<IAdapterSettings> Mix(GateKind gate) => ranks.Select(r => new MixLoraSettings(4, 2, r, 2 * r, gate));
-        var entries = new List<(string, IAdapterSettings)>
+        var entries = new List<(string, string, Func<IAdapterSettings>)>
         {
-            ("LoRA", Pick(ranks.Select(r => new LoraSettings(r, 2 * r)))),
-            ("MixLoRA (4) switch", Pick(Mix(GateKind.Switch))),
-            ("S'MoRE (2-2) switch", Pick(Smore([2, 2], [1, 1], GateKind.Switch))),
-            ("S'MoRE (4-4) switch", Pick(Smore([4, 4], [2, 2], GateKind.Switch))),
-            ("S'MoRE (2-2-2) switch", Pick(Smore([2, 2, 2], [1, 1, 1], GateKind.Switch))),
+            ("lora", "LoRA", () => Pick(ranks.Select(r => new LoraSettings(r, 2 * r)))),
+            ("mixlora", "MixLoRA (4) switch", () => Pick(Mix(GateKind.Switch))),
+            ("smore-2-2", "S'MoRE (2-2) switch", () => PickSmore(Smore([2, 2], [1, 1], GateKind.Switch))),
+            ("smore-4-4", "S'MoRE (4-4) switch", () => PickSmore(Smore([4, 4], [2, 2], GateKind.Switch))),
+            ("smore-2-2-2", "S'MoRE (2-2-2) switch", () => PickSmore(Smore([2, 2, 2], [1, 1, 1], GateKind.Switch))),
         };
         if (allGates)
         {
-            entries.Add(("MixLoRA (4) dense", Pick(Mix(GateKind.Dense))));
-            entries.Add(("MixLoRA (4) noisy", Pick(Mix(GateKind.NoisyTopK))));
-            entries.Add(("S'MoRE (4-4) dense", Pick(Smore([4, 4], [4, 4], GateKind.Dense))));
-            entries.Add(("S'MoRE (4-4) noisy", Pick(Smore([4, 4], [2, 2], GateKind.NoisyTopK))));
+            entries.Add(("mixlora-dense", "MixLoRA (4) dense", () => Pick(Mix(GateKind.Dense))));
+            entries.Add(("mixlora-noisy", "MixLoRA (4) noisy", () => Pick(Mix(GateKind.NoisyTopK))));
+            entries.Add(("smore-4-4-dense", "S'MoRE (4-4) dense", () => PickSmore(Smore([4, 4], [4, 4], GateKind.Dense))));
+            entries.Add(("smore-4-4-noisy", "S'MoRE (4-4) noisy", () => PickSmore(Smore([4, 4], [2, 2], GateKind.NoisyTopK))));
         }
         return entries;
     }
@@ -159,12 +212,20 @@ public static class SmoreComparison
         return model.named_parameters().Select(p => (p.name, p.parameter.detach().cpu().data<float>().ToArray())).ToList();
     }
 
-    private sealed record Options(string Task, IReadOnlyList<int> Seeds, int Epochs, int BatchSize, double LearningRate,
-        int BudgetRank, int PretrainSteps, bool Gates, string? Out, string? Base = null)
+    private sealed record Options(string Task, IReadOnlyList<int> Seeds, int Epochs, int BatchSize, IReadOnlyList<double> LearningRates,
+        int BudgetRank, int PretrainSteps, bool Gates, string? Out, string? Base = null, IReadOnlySet<string>? Methods = null,
+        AdapterActivation Activation = AdapterActivation.Tanh, double Scaling = 1.0, string? Diagnostics = null, int[]? Shape = null, bool Closest = false)
     {
+        private const string Allowed = "--task, --seeds, --epochs, --batch, --lr (one or a grid: 1e-3,3e-4), --budget-rank, --pretrain-steps, "
+            + "--base, --switch-only, --methods (lora,mixlora,smore-2-2,smore-4-4,smore-2-2-2,...), --activation tanh|identity|relu, "
+            + "--scaling, --diagnostics FILE.csv, --shape CONTENT,SUFFIX (task suffix), --closest (S'MoRE at the count closest to the budget, router 16/8), --out";
+
+        /// <summary>The suffix task's content length and suffix length.</summary>
+        public int[] SuffixShape => Shape ?? [24, 6];
+
         public static Options Parse(string[] args)
         {
-            var o = new Options("synthetic", [1, 2, 3], 4, 32, 3e-3, 16, 300, true, null);
+            var o = new Options("synthetic", [1, 2, 3], 4, 32, [3e-3], 16, 300, true, null);
             for (int i = 0; i < args.Length; i++)
             {
                 string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -174,13 +235,19 @@ public static class SmoreComparison
                     "--seeds" => o with { Seeds = Value().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray() },
                     "--epochs" => o with { Epochs = int.Parse(Value(), CultureInfo.InvariantCulture) },
                     "--batch" => o with { BatchSize = int.Parse(Value(), CultureInfo.InvariantCulture) },
-                    "--lr" => o with { LearningRate = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                    "--lr" => o with { LearningRates = Value().Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray() },
                     "--budget-rank" => o with { BudgetRank = int.Parse(Value(), CultureInfo.InvariantCulture) },
                     "--pretrain-steps" => o with { PretrainSteps = int.Parse(Value(), CultureInfo.InvariantCulture) },
                     "--switch-only" => o with { Gates = false },
                     "--out" => o with { Out = Value() },
                     "--base" => o with { Base = Value() },
-                    _ => throw new ArgumentException($"unknown option {args[i]}; allowed: --task, --seeds, --epochs, --batch, --lr, --budget-rank, --pretrain-steps, --base, --switch-only, --out"),
+                    "--methods" => o with { Methods = Value().Split(',').ToHashSet(), Gates = true },
+                    "--activation" => o with { Activation = Enum.Parse<AdapterActivation>(Value(), ignoreCase: true) },
+                    "--scaling" => o with { Scaling = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                    "--diagnostics" => o with { Diagnostics = Value() },
+                    "--closest" => o with { Closest = true },
+                    "--shape" => o with { Shape = Value().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray() },
+                    _ => throw new ArgumentException($"unknown option {args[i]}; allowed: {Allowed}"),
                 };
             }
             return o;

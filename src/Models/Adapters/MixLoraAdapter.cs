@@ -30,7 +30,7 @@ public sealed class MixLoraAdapter : LinearAdapter
         using (no_grad())
         {
             AdapterInit.Linear(router.weight!, null, generator);
-            AdapterInit.KaimingUniform(lora_A, generator);
+            AdapterInit.KaimingUniformPerSlice(lora_A, generator);  // each expert's A as a LoRA's: fan-in = in
         }
         if (settings.Gate == GateKind.NoisyTopK)
         {

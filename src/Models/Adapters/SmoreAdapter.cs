@@ -39,7 +39,7 @@ public sealed class SmoreAdapter : LinearAdapter
         layers = new ModuleList<SmoreExpertLayer>();
         for (int l = 0; l < settings.Layers; l++)
         {
-            layers.Add(new SmoreExpertLayer(l, inFeatures, settings.Experts[l], settings.Ranks[l], d[l], d[l + 1], settings.Init, generator));
+            layers.Add(new SmoreExpertLayer(l, inFeatures, settings.Experts[l], settings.Ranks[l], d[l], d[l + 1], settings.Init, settings.Scaling, generator));
         }
         for (int l = 0; l < settings.Layers; l++)
         {
@@ -70,11 +70,18 @@ public sealed class SmoreAdapter : LinearAdapter
     /// </summary>
     public Func<int, long[], Tensor>? NoiseOverride { get; set; }
 
+    /// <summary>
+    /// Called with every forward pass of <see cref="forward"/> (diagnostics: <c>FineTuning.SmoreDiagnostics</c>); the
+    /// tensors live until the callback returns. Null: nothing is observed.
+    /// </summary>
+    public Action<SmoreForward>? Probe { get; set; }
+
     /// <summary>The update for <paramref name="input"/>; the auxiliary loss (if any) goes to <see cref="LinearAdapter.Context"/>.</summary>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
         var result = Run(input, Context?.TokenMask);
+        Probe?.Invoke(result);
         if (result.AuxiliaryLoss is not null && Context is not null)
         {
             Context.Add(result.AuxiliaryLoss);
@@ -98,6 +105,7 @@ public sealed class SmoreAdapter : LinearAdapter
         var routerInputs = new Tensor[layerCount];
         var decisions = new GateDecision[layerCount];
         var selectedKeys = new Tensor[layerCount];
+        var preActivations = new Tensor[layerCount];
         var context = downproj.call(tokens);
         for (int l = layerCount - 1; l >= 0; l--)
         {
@@ -126,6 +134,7 @@ public sealed class SmoreAdapter : LinearAdapter
             var outputs = layers[l].ExpertOutputs(tokens);
             var chosen = Gather(outputs, decisions[l].Indices);
             var preActivation = below is null ? chosen : chosen.add(layers[l].Propagate(below), alpha: TorchScalars.One);
+            preActivations[l] = preActivation;
             var activated = AdapterActivations.Apply(Settings.ExpertActivation, preActivation);
             below = activated.mul(decisions[l].Scores.unsqueeze(-1)).sum(-2);
         }
@@ -141,7 +150,7 @@ public sealed class SmoreAdapter : LinearAdapter
                 loss = loss is null ? decision.Loss.alias() : loss.add(decision.Loss, alpha: TorchScalars.One);
             }
         }
-        foreach (var t in routerInputs.Concat(selectedKeys))
+        foreach (var t in routerInputs.Concat(selectedKeys).Concat(preActivations))
         {
             t.MoveToOuterDisposeScope();
         }
@@ -150,7 +159,7 @@ public sealed class SmoreAdapter : LinearAdapter
             decision.MoveToOuterDisposeScope();
         }
         loss?.MoveToOuterDisposeScope();
-        return new SmoreForward(delta.MoveToOuterDisposeScope(), loss, routerInputs, decisions, selectedKeys);
+        return new SmoreForward(delta.MoveToOuterDisposeScope(), loss, routerInputs, decisions, selectedKeys, preActivations);
     }
 
     /// <summary>Picks <c>outputs [N, s, d]</c> by <c>indices [N, paths..., f]</c>: <c>[N, paths..., f, d]</c>.</summary>

@@ -18,10 +18,12 @@ internal sealed class SmoreExpertLayer : nn.Module
     private readonly Parameter B_bias;
     private readonly Parameter? W;
     private readonly Parameter? W_bias;
+    private readonly double _scaling;
 
-    public SmoreExpertLayer(int index, int inFeatures, int experts, int rank, int widthBelow, int width, SmoreInit init, Generator generator)
+    public SmoreExpertLayer(int index, int inFeatures, int experts, int rank, int widthBelow, int width, SmoreInit init, double scaling, Generator generator)
         : base(nameof(SmoreExpertLayer))
     {
+        _scaling = scaling;
         A = nn.Parameter(empty(experts, rank, inFeatures));
         A_bias = nn.Parameter(zeros(experts, rank));
         B = nn.Parameter(empty(experts, width, rank));
@@ -33,7 +35,8 @@ internal sealed class SmoreExpertLayer : nn.Module
         }
         using (no_grad())
         {
-            AdapterInit.KaimingUniform(A, generator);
+            // Each expert's A_i [r, in] and B_i [d, r] is initialised as its own matrix (fan-in in and r), as the official layer does.
+            AdapterInit.KaimingUniformPerSlice(A, generator);
             if (init == SmoreInit.Eq1Layer)
             {
                 // Expert i writes its rank-r code into rows i·r .. (i+1)·r−1; W copies the child's d_l values into the last d_l rows.
@@ -52,7 +55,7 @@ internal sealed class SmoreExpertLayer : nn.Module
             }
             else
             {
-                AdapterInit.KaimingUniform(B, generator);
+                AdapterInit.KaimingUniformPerSlice(B, generator);
                 if (W is not null)
                 {
                     AdapterInit.KaimingUniform(W, generator);
@@ -62,12 +65,18 @@ internal sealed class SmoreExpertLayer : nn.Module
         RegisterComponents();
     }
 
-    /// <summary>Every expert's output <c>B_i (A_i x + a_i) + b_i</c> for tokens <c>[N, in]</c>: <c>[N, s, d_{l+1}]</c>.</summary>
+    /// <summary>Every expert's scaled output <c>c · (B_i (A_i x + a_i) + b_i)</c> for tokens <c>[N, in]</c>: <c>[N, s, d_{l+1}]</c>.</summary>
     public Tensor ExpertOutputs(Tensor tokens)
     {
         using var scope = NewDisposeScope();
         var down = einsum("nd,srd->nsr", tokens, A).add(A_bias, alpha: TorchScalars.One);
-        return einsum("nsr,skr->nsk", down, B).add(B_bias, alpha: TorchScalars.One).MoveToOuterDisposeScope();
+        var outputs = einsum("nsr,skr->nsk", down, B).add(B_bias, alpha: TorchScalars.One);
+        if (_scaling != 1.0)
+        {
+            using var scaling = _scaling.ToScalar();
+            outputs = outputs.mul(scaling);
+        }
+        return outputs.MoveToOuterDisposeScope();
     }
 
     /// <summary><c>W x_child + w</c> for child outputs <c>[..., d_l]</c>.</summary>

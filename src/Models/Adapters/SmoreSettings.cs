@@ -4,7 +4,9 @@ namespace FedOrleans.Models.Adapters;
 /// The shape of one S'MoRE adapter. Layer <c>l = 0 .. L-1</c> (0 is the leaf layer, whose experts are computed first
 /// and whose router runs last) holds <see cref="Experts"/>[l] residual experts of rank <see cref="Ranks"/>[l];
 /// each router path picks <see cref="FanOuts"/>[l] children; <see cref="GateDims"/>[l] is the width of the router
-/// MLP and of the keys. Hidden widths: <c>d_0 = 0</c>, <c>d_{l+1} = d_l + s_l·r_l</c>.
+/// MLP and of the keys. Hidden widths: <c>d_0 = 0</c>, <c>d_{l+1} = d_l + s_l·r_l</c>. <see cref="Scaling"/> multiplies
+/// every expert's output <c>B(Ax + a) + b</c> before the activation (the official <c>lora_alpha / r</c>; 1.0, the
+/// submitted default, unless set).
 /// </summary>
 public sealed record SmoreSettings(
     IReadOnlyList<int> Experts,
@@ -16,12 +18,15 @@ public sealed record SmoreSettings(
     AdapterActivation ExpertActivation = AdapterActivation.Tanh,
     AdapterActivation GateActivation = AdapterActivation.Relu,
     SmoreInit Init = SmoreInit.WFinalZero,
-    double BalanceLossWeight = 0.01) : IAdapterSettings
+    double BalanceLossWeight = 0.01,
+    double Scaling = 1.0) : IAdapterSettings
 {
     public LinearAdapter Create(int inFeatures, int outFeatures, ulong seed) => new SmoreAdapter(inFeatures, outFeatures, this, seed);
 
     public string Describe() =>
-        $"S'MoRE ({string.Join('-', Experts)}) {Gate} f={string.Join(',', FanOuts.Select((_, l) => EffectiveFanOut(l)))} r={string.Join(',', Ranks)}";
+        $"S'MoRE ({string.Join('-', Experts)}) {Gate} f={string.Join(',', FanOuts.Select((_, l) => EffectiveFanOut(l)))} r={string.Join(',', Ranks)} router {DownProjectionDim}/{string.Join(',', GateDims.Distinct())}"
+        + (ExpertActivation == AdapterActivation.Tanh ? "" : $" {ExpertActivation.ToString().ToLowerInvariant()}")
+        + (Scaling == 1.0 ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $" scaling {Scaling}"));
 
     /// <summary>The number of S'MoRE layers L.</summary>
     public int Layers => Experts.Count;
@@ -56,6 +61,10 @@ public sealed record SmoreSettings(
         if (DownProjectionDim < 1)
         {
             throw new ArgumentException("DownProjectionDim must be positive");
+        }
+        if (!(Scaling > 0) || double.IsInfinity(Scaling))
+        {
+            throw new ArgumentException("Scaling must be a positive number");
         }
         if (BalanceLossWeight < 0)
         {

@@ -11,4 +11,7 @@ public static class TorchScalars
 {
     /// <summary>The alpha of a plain addition or subtraction; never disposed.</summary>
     public static readonly Scalar One = 1.0.ToScalar();
+
+    /// <summary>Zero, for comparisons (<c>x.gt(Zero)</c>); never disposed.</summary>
+    public static readonly Scalar Zero = 0.0.ToScalar();
 }

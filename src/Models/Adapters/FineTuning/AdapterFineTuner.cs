@@ -15,8 +15,9 @@ public static class AdapterFineTuner
 {
     private const long IgnoreIndex = -100;
 
+    /// <remarks><paramref name="inspect"/> (diagnostics) is called with <c>init</c> before the first step and <c>epoch k</c> after each epoch.</remarks>
     public static FineTuneOutcome Fit(LlamaForCausalLM model, ModelAdapters adapters, AnswerTask task, FineTuneSettings settings,
-        IProgress<string>? progress = null, CancellationToken ct = default)
+        IProgress<string>? progress = null, CancellationToken ct = default, Action<string>? inspect = null)
     {
         settings.Validate();
         TorchRuntime.EnsureThreadConfigured();
@@ -35,6 +36,7 @@ public static class AdapterFineTuner
         var losses = new List<double>();
         var validation = new List<double>();
         int step = 0;
+        inspect?.Invoke("init");
         try
         {
             for (int epoch = 0; epoch < settings.Epochs; epoch++)
@@ -53,6 +55,7 @@ public static class AdapterFineTuner
                 }
                 losses.Add(sum / batchesPerEpoch);
                 validation.Add(Accuracy(model, adapters, task, task.Validation, settings.EvaluationBatchSize));
+                inspect?.Invoke($"epoch {epoch + 1}");
                 progress?.Report($"{task.Name} {adapters.Settings.Describe()} epoch {epoch + 1}: loss {losses[^1]:F4}, validation accuracy {validation[^1]:F4}");
             }
         }
@@ -128,7 +131,7 @@ public static class AdapterFineTuner
     /// Right-padded <c>prompt ++ answer</c> sequences: input ids <c>[B, T]</c>, token mask <c>[B, T]</c>, and targets where
     /// position <c>i</c> holds the answer token at <c>i + 1</c> (ignore index elsewhere).
     /// </summary>
-    private static (Tensor Ids, Tensor Mask, Tensor Targets) Collate(IReadOnlyList<(int[] Prompt, int[] Answer)> batch, LlamaForCausalLM model)
+    internal static (Tensor Ids, Tensor Mask, Tensor Targets) Collate(IReadOnlyList<(int[] Prompt, int[] Answer)> batch, LlamaForCausalLM model)
     {
         int length = batch.Max(p => p.Prompt.Length + p.Answer.Length);
         var ids = new long[batch.Count * length];

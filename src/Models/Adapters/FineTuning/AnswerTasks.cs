@@ -113,6 +113,47 @@ public static class AnswerTasks
         return new AnswerTask($"synthetic-{tasks}x{classes}", names, choices, train, validation, test);
     }
 
+    /// <summary>
+    /// A synthetic task of the real tasks' shape: the class is the first token (ids <c>0..classes-1</c>), then
+    /// <paramref name="length"/> random content tokens and a suffix of <paramref name="suffixLength"/> tokens that is the
+    /// same for every example (like "Is this e-mail spam? Answer:"); the answer is the class's answer token (ids
+    /// <c>classes..2·classes-1</c>). At the answer position the input is mostly the shared suffix, and the class reaches it
+    /// only through attention: the setting in which an adapter can learn a constant shift of the answer logits first.
+    /// </summary>
+    public static AnswerTask SyntheticSuffix(int classes, int vocabulary, int length, int suffixLength,
+        int trainCount, int validationCount, int testCount, int seed)
+    {
+        int suffixStart = 2 * classes;
+        int contentStart = suffixStart + suffixLength;
+        int contentSize = vocabulary - contentStart;
+        if (classes < 2 || suffixLength < 1 || contentSize < 2 || length < 0)
+        {
+            throw new ArgumentException("need at least two classes, a suffix, two content tokens and a length of at least 0");
+        }
+        var random = new Random(seed);
+        AnswerExample Draw()
+        {
+            int c = random.Next(classes);
+            var prompt = new int[1 + length + suffixLength];
+            prompt[0] = c;
+            for (int i = 1; i <= length; i++)
+            {
+                prompt[i] = contentStart + random.Next(contentSize);
+            }
+            for (int i = 0; i < suffixLength; i++)
+            {
+                prompt[1 + length + i] = suffixStart + i;
+            }
+            return new AnswerExample(prompt, c);
+        }
+        var train = Enumerable.Range(0, trainCount).Select(_ => Draw()).ToList();
+        var validation = Enumerable.Range(0, validationCount).Select(_ => Draw()).ToList();
+        var test = Enumerable.Range(0, testCount).Select(_ => Draw()).ToList();
+        var choices = Enumerable.Range(0, classes).Select(c => new[] { classes + c }).ToList();
+        var names = Enumerable.Range(0, classes).Select(c => $"class{c}").ToList();
+        return new AnswerTask($"synthetic-suffix-{classes}x{length}+{suffixLength}", names, choices, train, validation, test);
+    }
+
     private static double Gaussian(Random random)
     {
         double u1 = 1.0 - random.NextDouble();

@@ -1,6 +1,9 @@
 namespace FedOrleans.Models.Adapters.FineTuning;
 
-/// <summary>One adapter configuration of a comparison: its trainable count and the test accuracy of every seed.</summary>
+/// <summary>
+/// One adapter configuration of a comparison at one learning rate: its trainable count and, per seed, the test accuracy
+/// and the validation accuracy after the last epoch (the basis for choosing the learning rate).
+/// </summary>
 public sealed record ComparisonRow(
     string Label,
     string Adapter,
@@ -8,9 +11,13 @@ public sealed record ComparisonRow(
     IReadOnlyList<double> TestAccuracies,
     IReadOnlyList<double> FinalLosses,
     double InitialAccuracy,
-    double Seconds)
+    double Seconds,
+    IReadOnlyList<double> ValidationAccuracies,
+    double LearningRate)
 {
     public double MeanAccuracy => TestAccuracies.Average();
+
+    public double MeanValidationAccuracy => ValidationAccuracies.Average();
 
     /// <summary>Sample standard deviation over seeds (0 for one seed).</summary>
     public double StdAccuracy
