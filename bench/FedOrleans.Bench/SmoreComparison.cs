@@ -111,7 +111,7 @@ public static class SmoreComparison
             ### {task.Name} ({DateTime.UtcNow:yyyy-MM-dd})
 
             {task.Describe()}. Base: {baseDescription}. Adapters on every FFN projection (gate/up/down), budget
-            {budget:N0} trainable parameters (LoRA r={options.BudgetRank}), each configuration at the rank closest to it.
+            {budget:N0} trainable parameters (LoRA r={options.BudgetRank}); LoRA and MixLoRA at the rank closest to it, S'MoRE {(options.Closest ? "at the ranks closest to it (router 16/8)" : "at the largest top width d_L within 5 % over it (ranks and router widths searched)")}.
             Fine-tune: AdamW lr {lrs}, cosine with 10 % warm-up, {options.Epochs} epochs, batch {options.BatchSize}, clip 1.0; seeds {string.Join(", ", options.Seeds)}.
             Wall time {clock.Elapsed.TotalMinutes:F1} min on {Environment.ProcessorCount} CPU cores ({TorchRuntime.Describe()}).
 

@@ -238,6 +238,39 @@ public sealed class SmoreAdapterTests
         Assert.Equal(mixSettings.ParameterCount(24, 20), mix.ParameterCount());
     }
 
+    [Fact]
+    public void Every_expert_matrix_is_initialised_on_its_own_fan_in_as_the_official_layer()
+    {
+        // Official layer.py: kaiming_uniform_(a = √5) on each expert's 2-D slice, A_i [r, in] (bound 1/√in) and
+        // B_i [d_{l+1}, r] (bound 1/√r); not on the stacked 3-D tensor (whose fan-in would be r·in and d·r).
+        TorchRuntime.EnsureThreadConfigured();
+        int inFeatures = 96;
+        var settings = Settings([4, 4], [8, 16], [2, 2], GateKind.Switch, AdapterActivation.Tanh, SmoreInit.Normal);
+        using var adapter = new SmoreAdapter(inFeatures, 40, settings, 3);
+        var parameters = adapter.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        for (int l = 0; l < 2; l++)
+        {
+            AssertEachSliceUniform(parameters[$"layers.{l}.A"], 1 / Math.Sqrt(inFeatures));
+            AssertEachSliceUniform(parameters[$"layers.{l}.B"], 1 / Math.Sqrt(settings.Ranks[l]));
+        }
+        using var mix = new MixLoraAdapter(inFeatures, 40, new MixLoraSettings(4, 2, 16, 32, GateKind.Switch), 3);
+        AssertEachSliceUniform(mix.named_parameters().Single(p => p.name == "lora_A").parameter, 1 / Math.Sqrt(inFeatures));
+    }
+
+    private static void AssertEachSliceUniform(Tensor stacked, double bound)
+    {
+        for (long i = 0; i < stacked.shape[0]; i++)
+        {
+            var values = stacked[i].detach().flatten().to_type(ScalarType.Float64).data<double>().ToArray();
+            double max = values.Max(Math.Abs);
+            double variance = values.Select(v => v * v).Average();
+            Assert.True(max <= bound * (1 + 1e-6), $"slice {i}: |w| up to {max}, bound {bound}");
+            Assert.True(max >= 0.9 * bound, $"slice {i}: |w| only up to {max} for a bound of {bound} ({values.Length} draws)");
+            // U(−b, b) has variance b²/3; with n ≥ 128 draws the sample second moment is within 25 % of it.
+            Assert.InRange(variance, bound * bound / 3 * 0.75, bound * bound / 3 * 1.25);
+        }
+    }
+
     internal static SmoreSettings Settings(int[] experts, int[] ranks, int[] fanOuts, GateKind gate, AdapterActivation activation, SmoreInit init) =>
         new(experts, ranks, fanOuts, experts.Select(_ => 8).ToArray(), 16, gate, activation, AdapterActivation.Relu, init);
 
