@@ -33,7 +33,11 @@ public sealed class FaultToleranceTests(UninterruptedExperiment uninterrupted) :
         var (_, folder, coordinator) = await KillMidExperimentAsync("killed-clients", "a silo with clients only",
             (coordinator, silos) => silos.First(s => s != coordinator));
 
-        Assert.Equal(0, UninterruptedExperiment.ReadSummary(folder).Resumes);
+        // No resume is needed here, but one may happen: once in a loaded run of the whole suite the coordinator resumed
+        // (Resumes = 1) although its silo lived, likely because the killed silo held the grain-directory entry of the
+        // coordinator, so Orleans activated it anew and the old activation stepped down. What must hold either way is
+        // checked above: rounds 1..12 and the uninterrupted run's final weights.
+        Assert.InRange(UninterruptedExperiment.ReadSummary(folder).Resumes, 0, 1);
         // The killed silo held clients (placed at random: about a third of 30) whose fits were lost with it and redone elsewhere.
         Assert.Contains("was lost with its silo", coordinator.Output);
     }

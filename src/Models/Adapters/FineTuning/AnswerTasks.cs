@@ -105,12 +105,7 @@ public static class AnswerTasks
             }
             return new AnswerExample(prompt, Array.IndexOf(scores, scores.Max()));
         }
-        var train = Enumerable.Range(0, trainCount).Select(_ => Draw()).ToList();
-        var validation = Enumerable.Range(0, validationCount).Select(_ => Draw()).ToList();
-        var test = Enumerable.Range(0, testCount).Select(_ => Draw()).ToList();
-        var choices = Enumerable.Range(0, classes).Select(c => new[] { tasks + c }).ToList();
-        var names = Enumerable.Range(0, classes).Select(c => $"class{c}").ToList();
-        return new AnswerTask($"synthetic-{tasks}x{classes}", names, choices, train, validation, test);
+        return Synthetic($"synthetic-{tasks}x{classes}", classes, tasks, Draw, trainCount, validationCount, testCount);
     }
 
     /// <summary>
@@ -146,12 +141,19 @@ public static class AnswerTasks
             }
             return new AnswerExample(prompt, c);
         }
-        var train = Enumerable.Range(0, trainCount).Select(_ => Draw()).ToList();
-        var validation = Enumerable.Range(0, validationCount).Select(_ => Draw()).ToList();
-        var test = Enumerable.Range(0, testCount).Select(_ => Draw()).ToList();
-        var choices = Enumerable.Range(0, classes).Select(c => new[] { classes + c }).ToList();
+        return Synthetic($"synthetic-suffix-{classes}x{length}+{suffixLength}", classes, classes, Draw, trainCount, validationCount, testCount);
+    }
+
+    /// <summary>A synthetic task whose splits are drawn in order (train, validation, test); answer <c>c</c> is the token <c>firstAnswerId + c</c>.</summary>
+    private static AnswerTask Synthetic(string name, int classes, int firstAnswerId, Func<AnswerExample> draw,
+        int trainCount, int validationCount, int testCount)
+    {
+        var train = Enumerable.Range(0, trainCount).Select(_ => draw()).ToList();
+        var validation = Enumerable.Range(0, validationCount).Select(_ => draw()).ToList();
+        var test = Enumerable.Range(0, testCount).Select(_ => draw()).ToList();
+        var choices = Enumerable.Range(0, classes).Select(c => new[] { firstAnswerId + c }).ToList();
         var names = Enumerable.Range(0, classes).Select(c => $"class{c}").ToList();
-        return new AnswerTask($"synthetic-suffix-{classes}x{length}+{suffixLength}", names, choices, train, validation, test);
+        return new AnswerTask(name, names, choices, train, validation, test);
     }
 
     private static double Gaussian(Random random)
