@@ -76,10 +76,9 @@ public static class SmoreComparison
         long budget = AdapterComparison.Count(new LoraSettings(options.BudgetRank, 2 * options.BudgetRank), shapes);
         var entries = Entries(shapes, budget, options.Gates, options.Closest)
             .Where(e => options.Methods is null || options.Methods.Contains(e.Key))
-            .Select(e => (e.Label, Settings: e.Settings()))
-            .Select(e => (e.Label, e.Settings is SmoreSettings smore
+            .Select(e => (e.Label, e.Settings() is var settings && settings is SmoreSettings smore
                 ? smore with { ExpertActivation = options.Activation, Scaling = options.Scaling }
-                : e.Settings))
+                : settings))
             .ToList();
         var diagnostics = options.Diagnostics is null ? null : new StreamWriter(options.Diagnostics, append: false);
         diagnostics?.Write("lr,configuration,seed," + SmoreDiagnostics.Csv([], header: true));

@@ -1,5 +1,4 @@
 using FedOrleans.Contracts;
-using Orleans.Core.Internal;
 
 namespace FedOrleans.Grains.Tests;
 
@@ -25,30 +24,9 @@ public sealed class FedMMClusterTests(ClusterFixture fixture) : IClassFixture<Cl
     {
         var id = Specs.Id("fedmm-duals");
         var grain = fixture.Client.GetGrain<IExperimentGrain>(id);
-        // Round 3's fits wait at the coordinator while the clients are deactivated: rounds 3 and 4 run on new activations.
-        var hold = FitRoundGate.Arm(id, 3);
-        var clients = Enumerable.Range(0, 2).Select(i => fixture.Client.GetGrain<IClientGrain>(GrainKeys.Client(id, i))).ToArray();
-        try
-        {
-            await grain.StartAsync(Spec("duals"));
-            await hold.ReachedAsync(Specs.Patience);
-            var before = await Task.WhenAll(clients.Select(c => c.GetInfoAsync()));
-            Assert.All(before, info => Assert.True(info.PrivateStateSha256 is not null && info.LastRound == 2, $"client {info.Index} before the deactivation: last round {info.LastRound}, duals {info.PrivateStateSha256 ?? "none"}"));
-            foreach (var c in clients)
-            {
-                await c.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
-            }
-        }
-        finally
-        {
-            hold.Release();
-        }
-        var final = await grain.WaitForAsync(int.MaxValue, Specs.Patience);
-        Assert.Equal(ExperimentPhase.Completed, final.Phase);
-        // The activations after the deactivation did the fits of rounds 3 and 4, with the duals they read back.
-        var after = await Task.WhenAll(clients.Select(c => c.GetInfoAsync()));
-        Assert.All(after, info => Assert.True(info.Fits == 2 && info.LastRound == 4 && info.PrivateStateSha256 is not null,
-            $"client {info.Index} after the deactivation: {info.Fits} fits in this activation (expected 2: rounds 3 and 4), last round {info.LastRound}"));
+        // Round 3's fits wait at the coordinator while the clients are deactivated: rounds 3 and 4 run on new
+        // activations, with the duals they read back.
+        await FitRoundGate.RunWithClientsDeactivatedBeforeRound3Async(fixture.Client, grain, id, Spec("duals"), 2, "duals");
 
         // An uninterrupted run of the same spec ends with the same global weights: the duals came back from storage.
         var straight = fixture.Client.GetGrain<IExperimentGrain>(Specs.Id("fedmm-straight"));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FedOrleans.Contracts;
+using Orleans.Core.Internal;
 
 namespace FedOrleans.Grains.Tests;
 
@@ -14,6 +15,39 @@ public sealed class FitRoundGate : IOutgoingGrainCallFilter
 
     /// <summary>Holds round <paramref name="round"/>'s fits of <paramref name="experimentId"/> from now on.</summary>
     public static Hold Arm(string experimentId, int round) => Holds[experimentId] = new Hold(experimentId, round);
+
+    /// <summary>
+    /// Runs <paramref name="specYaml"/> (4 rounds, <paramref name="clientCount"/> clients) on <paramref name="grain"/>
+    /// and deactivates every client grain while round 3's fits wait at the coordinator: checks that each client holds
+    /// its private state (<paramref name="state"/>, for the messages) after round 2, that the experiment completes, and
+    /// that the new activations did the fits of rounds 3 and 4 with private state.
+    /// </summary>
+    public static async Task RunWithClientsDeactivatedBeforeRound3Async(IGrainFactory grains, IExperimentGrain grain, string id,
+        string specYaml, int clientCount, string state)
+    {
+        var hold = Arm(id, 3);
+        var clients = Enumerable.Range(0, clientCount).Select(i => grains.GetGrain<IClientGrain>(GrainKeys.Client(id, i))).ToArray();
+        try
+        {
+            await grain.StartAsync(specYaml);
+            await hold.ReachedAsync(Specs.Patience);
+            var before = await Task.WhenAll(clients.Select(c => c.GetInfoAsync()));
+            Assert.All(before, info => Assert.True(info.PrivateStateSha256 is not null && info.LastRound == 2, $"client {info.Index} before the deactivation: last round {info.LastRound}, {state} {info.PrivateStateSha256 ?? "none"}"));
+            foreach (var c in clients)
+            {
+                await c.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+            }
+        }
+        finally
+        {
+            hold.Release();
+        }
+        var final = await grain.WaitForAsync(int.MaxValue, Specs.Patience);
+        Assert.Equal(ExperimentPhase.Completed, final.Phase);
+        var after = await Task.WhenAll(clients.Select(c => c.GetInfoAsync()));
+        Assert.All(after, info => Assert.True(info.Fits == 2 && info.LastRound == 4 && info.PrivateStateSha256 is not null,
+            $"client {info.Index} after the deactivation: {info.Fits} fits in this activation (expected 2: rounds 3 and 4), last round {info.LastRound}"));
+    }
 
     public async Task Invoke(IOutgoingGrainCallContext context)
     {

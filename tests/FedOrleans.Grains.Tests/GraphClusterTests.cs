@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using FedOrleans.Contracts;
 using FedOrleans.Silo.Hosting;
-using Orleans.Core.Internal;
 using Orleans.TestingHost;
 
 namespace FedOrleans.Grains.Tests;
@@ -60,30 +59,9 @@ public sealed class GraphClusterTests(RecordingClusterFixture fixture) : IClassF
     {
         var id = Specs.Id("asfgnn-private");
         var grain = fixture.Cluster.Client.GetGrain<IExperimentGrain>(id);
-        // Round 3's fits wait at the coordinator while the clients are deactivated: rounds 3 and 4 run on new activations.
-        var hold = FitRoundGate.Arm(id, 3);
-        var clients = Enumerable.Range(0, 2).Select(i => fixture.Cluster.Client.GetGrain<IClientGrain>(GrainKeys.Client(id, i))).ToArray();
-        try
-        {
-            await grain.StartAsync(Spec("asfgnn-private"));
-            await hold.ReachedAsync(Specs.Patience);
-            var before = await Task.WhenAll(clients.Select(c => c.GetInfoAsync()));
-            Assert.All(before, info => Assert.True(info.PrivateStateSha256 is not null && info.LastRound == 2, $"client {info.Index} before the deactivation: last round {info.LastRound}, private state {info.PrivateStateSha256 ?? "none"}"));
-            foreach (var c in clients)
-            {
-                await c.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
-            }
-        }
-        finally
-        {
-            hold.Release();
-        }
-        var final = await grain.WaitForAsync(int.MaxValue, Specs.Patience);
-        Assert.Equal(ExperimentPhase.Completed, final.Phase);
-        // The activations after the deactivation did the fits of rounds 3 and 4, from the private layers they read back.
-        var after = await Task.WhenAll(clients.Select(c => c.GetInfoAsync()));
-        Assert.All(after, info => Assert.True(info.Fits == 2 && info.LastRound == 4 && info.PrivateStateSha256 is not null,
-            $"client {info.Index} after the deactivation: {info.Fits} fits in this activation (expected 2: rounds 3 and 4), last round {info.LastRound}"));
+        // Round 3's fits wait at the coordinator while the clients are deactivated: rounds 3 and 4 run on new
+        // activations, from the private layers they read back.
+        await FitRoundGate.RunWithClientsDeactivatedBeforeRound3Async(fixture.Cluster.Client, grain, id, Spec("asfgnn-private"), 2, "private state");
         var report = await grain.GetReportAsync();
         Assert.Equal(PhiBytes, report.FinalWeights.Length);
         Assert.All(report.Rounds, r => Assert.InRange(r.TestAccuracy, 0, 1));
