@@ -38,10 +38,15 @@ public static partial class MemoryGrowth
             sb.AppendLine(DormantClients(options));
         }
         var clock = Stopwatch.StartNew();
+        if (options.Runs.Contains("fits"))
+        {
+            // Before the silo exists: the same fits and evaluations without Orleans, to tell a Models leak from a runtime one.
+            sb.AppendLine(await FitsWithoutOrleansAsync(options, clock));
+        }
         await using var connection = await ClusterConnection.StartEmbeddedAsync(null, CancellationToken.None);
         var management = connection.Client.GetGrain<IManagementGrain>(0);
         int failures = 0;
-        foreach (var run in options.Runs)
+        foreach (var run in options.Runs.Where(r => r != "fits"))
         {
             var spec = Spec(run, options);
             var id = $"memory-{run}";
@@ -92,6 +97,53 @@ public static partial class MemoryGrowth
         return failures == 0 ? 0 : 1;
     }
 
+    /// <summary>
+    /// The quickstart's work without Orleans: each round, 10 of its clients' fits from the same weights on the thread
+    /// pool (two at a time, as the silo's training gate runs them) and one evaluation on the test set, sampled like a run.
+    /// </summary>
+    private static async Task<string> FitsWithoutOrleansAsync(Options options, Stopwatch clock)
+    {
+        var spec = SpecParser.Parse(Repository.Experiment("quickstart.yaml"));
+        var data = DatasetLoader.Load(DatasetName.Mnist, DataCache.Default);
+        var shape = new Models.Nn.InputShape(1, 28, 28, 10);
+        var layout = FederationLayout.Create(spec, data.Train.Labels, null, 10);
+        var trainer = new Models.Training.SupervisedTrainer(spec.Model, shape);
+        var weights = new ModelWeights(Models.Nn.ModelFactory.InitialWeights(spec.Model, shape, spec.Seed));
+        using var slots = new SemaphoreSlim(2);
+        var samples = new List<Sample>();
+        samples.Add(await SampleAsync("start", 0, clock.Elapsed.TotalSeconds, null));
+        for (int round = 1; round <= options.Rounds; round++)
+        {
+            var fits = Enumerable.Range(0, 10).Select(async k =>
+            {
+                int client = (round * 10 + k) % layout.Source.Clients;
+                var shard = new Models.Training.ClientShard(data.Train, layout.Client(client).Indices, false);
+                await slots.WaitAsync();
+                try
+                {
+                    return await Task.Run(() => trainer.Fit(weights, new Models.Training.FitInstructions(round, (ulong)(round * 1000 + k), spec.Train), shard, CancellationToken.None));
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }).ToList();
+            var outcomes = await Task.WhenAll(fits);
+            weights = outcomes[0].Weights;
+            await Task.Run(() => Models.Training.ModelEvaluator.Evaluate(spec.Model, shape, weights, data.Test));
+            if (round % options.Every == 0)
+            {
+                samples.Add(await SampleAsync("run", round, clock.Elapsed.TotalSeconds, null));
+                Console.Error.WriteLine($"fits {samples[^1]}");
+            }
+        }
+        var csv = Path.Combine(options.CsvDir, "memory-fits.csv");
+        File.WriteAllText(csv, Csv(samples));
+        var steady = samples.Where(s => s.Phase == "run" && s.Round > options.Warmup).ToList();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"#### fits: the quickstart's fits and evaluations without Orleans, {options.Rounds} rounds; samples: {csv}\n\n{Slopes(steady, options.Warmup)}\n");
+    }
+
     /// <summary>The run's spec: the experiment file with the rounds (and for the no-op run the clients and fraction) overridden.</summary>
     private static string Spec(string run, Options options)
     {
@@ -107,7 +159,7 @@ public static partial class MemoryGrowth
         return parsed is null ? throw new ArgumentException($"{file}: {string.Join("; ", errors)}") : canonical;
     }
 
-    private static async Task<Sample> SampleAsync(string phase, int round, double seconds, IManagementGrain management)
+    private static async Task<Sample> SampleAsync(string phase, int round, double seconds, IManagementGrain? management)
     {
         using var process = Process.GetCurrentProcess();
         process.Refresh();
@@ -117,8 +169,12 @@ public static partial class MemoryGrowth
         // Last, because it forces a full collection: the live managed bytes, without garbage not yet collected.
         long live = GC.GetTotalMemory(true);
         var (mallocUsed, mallocFree) = MallocBytes();
-        var statistics = await management.GetSimpleGrainStatistics();
-        int active = statistics.Where(s => IsClientGrain(s.GrainType)).Sum(s => s.ActivationCount);
+        int active = 0;
+        if (management is not null)
+        {
+            var statistics = await management.GetSimpleGrainStatistics();
+            active = statistics.Where(s => IsClientGrain(s.GrainType)).Sum(s => s.ActivationCount);
+        }
         return new Sample(phase, round, seconds, rss / MiB, managed / MiB, info.HeapSizeBytes / MiB, live / MiB, mallocUsed / MiB, mallocFree / MiB, active);
     }
 
@@ -200,8 +256,7 @@ public static partial class MemoryGrowth
         sb.AppendLine();
         if (steady.Count >= 2)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture,
-                $"Slope after round {options.Warmup} ({steady.Count} samples, least squares): RSS **{Slope(steady, s => s.RssMiB) * 100:+0.00;-0.00} MiB per 100 rounds**, live managed heap {Slope(steady, s => s.LiveMiB) * 100:+0.000;-0.000}, malloc in use {Slope(steady, s => s.MallocUsedMiB) * 100:+0.000;-0.000} and free {Slope(steady, s => s.MallocFreeMiB) * 100:+0.000;-0.000} MiB per 100 rounds.");
+            sb.AppendLine(Slopes(steady, options.Warmup));
         }
         var end = during[^1];
         var idle = samples.Where(s => s.Phase == "idle").ToList();
@@ -225,6 +280,18 @@ public static partial class MemoryGrowth
                 $"While clients activated (rounds {activating[0].Round}-{activating[^1].Round}, {activating[0].ActiveClients:N0} to {activating[^1].ActiveClients:N0} active; least squares against the active count): RSS {Fit(activating, s => s.ActiveClients, s => s.RssMiB) * MiB:F0} bytes and live managed heap {Fit(activating, s => s.ActiveClients, s => s.LiveMiB) * MiB:F0} bytes per activated client.");
         }
         return sb.ToString();
+    }
+
+    /// <summary>The growth per 100 rounds after warm-up, least squares, of RSS, the live heap and glibc's heap.</summary>
+    private static string Slopes(IReadOnlyList<Sample> steady, int warmup)
+    {
+        string PerHundred(Func<Sample, double> y, int decimals)
+        {
+            // Rounded first and then added to +0.0, so that a tiny negative slope prints as +0.000, not -0.000.
+            double value = Math.Round(Slope(steady, y) * 100, decimals) + 0.0;
+            return (value >= 0 ? "+" : "") + value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+        }
+        return string.Create(CultureInfo.InvariantCulture, $"Slope after round {warmup} ({steady.Count} samples, least squares): RSS **{PerHundred(s => s.RssMiB, 2)} MiB per 100 rounds**, live managed heap {PerHundred(s => s.LiveMiB, 3)}, malloc in use {PerHundred(s => s.MallocUsedMiB, 3)} and free {PerHundred(s => s.MallocFreeMiB, 3)} MiB per 100 rounds.");
     }
 
     /// <summary>Least-squares slope of <paramref name="y"/> against the round.</summary>

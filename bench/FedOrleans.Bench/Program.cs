@@ -4,7 +4,7 @@ using FedOrleans.Bench;
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- b1 [--repeats 3]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- b4 [--sizes 10,100,1000,10000]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- cohort [--sizes 5,10,50] [--repeats 3]
-//   dotnet run --project bench/FedOrleans.Bench -c Release -- memory [--runs b1,quickstart,noop] [--rounds 1000] [--clients 60000] [--idle-minutes 7] [--csv-dir DIR]
+//   dotnet run --project bench/FedOrleans.Bench -c Release -- memory [--runs b1,quickstart,noop,fits] [--rounds 1000] [--clients 60000] [--idle-minutes 7] [--csv-dir DIR]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- smore [--task synthetic|spam|sotu|brown] [--seeds 1,2,3] (docs/results/smore.md)
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- tuning [--objective fedavg-lr-epochs|asfgnn] [--seeds 5] [--trials 40] [--noise-repeats 10] [--optimizers bayesian,random] [--seed-from 1] [--fresh-seeds 3] [--reference 0.1,10] [--out FOLDER] (docs/results/asfgnn.md)
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- gem --base CHECKPOINT --out FOLDER [--ntp-steps 100] [--steps 200] (docs/results/gem.md)

@@ -39,7 +39,8 @@ public sealed class FaultToleranceTests(UninterruptedExperiment uninterrupted) :
         // checked above: rounds 1..12 and the uninterrupted run's final weights.
         Assert.InRange(UninterruptedExperiment.ReadSummary(folder).Resumes, 0, 1);
         // The killed silo held clients (placed at random: about a third of 30) whose fits were lost with it and redone elsewhere.
-        Assert.Contains("was lost with its silo", coordinator.Output);
+        // Either the cluster already knew the silo was dead (SiloUnavailableException) or the send was rejected first.
+        Assert.Contains("lost with its silo", coordinator.Output);
     }
 
     /// <summary>

@@ -37,6 +37,11 @@ public sealed class ExperimentGrain(
     /// <summary>Fits of one client in one round when its silo is lost under it (each loss re-activates it elsewhere).</summary>
     private const int MaxFitAttempts = 3;
 
+    /// <summary>Sends of one fit that the cluster may reject (its silo died, not yet declared dead), and the wait between them.</summary>
+    private const int MaxRejectedSends = 10;
+
+    private static readonly TimeSpan RejectedFitRetryDelay = TimeSpan.FromSeconds(2);
+
     private ProgressWaiters? _waiters;
     private ExperimentSpec? _spec;
     private readonly BackgroundLoop _loop = new();
@@ -337,7 +342,8 @@ public sealed class ExperimentGrain(
             var client = GrainKeys.ClientGrain(GrainFactory, Id, index, state.State.GpuClients);
             var request = assignment.Instructions.ToRequest(global, roundClients);
             FitResult result;
-            for (int attempt = 1; ; attempt++)
+            int attempt = 1, rejected = 0;
+            while (true)
             {
                 try
                 {
@@ -348,8 +354,18 @@ public sealed class ExperimentGrain(
                 {
                     // The client's silo was lost, not the client: it re-activates on a surviving silo and fits the same
                     // request again, so the round and the experiment's result are those of a run without the loss.
+                    attempt++;
                     logger.LogWarning("{ExperimentId} round {Round}: client {Client} was lost with its silo; fitting it again (attempt {Attempt})",
-                        Id, request.Round, index, attempt + 1);
+                        Id, request.Round, index, attempt);
+                }
+                catch (OrleansMessageRejectionException e) when (++rejected < MaxRejectedSends && !deadline.IsCancellationRequested)
+                {
+                    // The request never reached the client: typically its silo has just died and the cluster has not
+                    // declared it dead yet ("Unable to connect to ..."). Wait for membership to catch up, then send the
+                    // same request again; as above, the result is that of a run without the loss.
+                    logger.LogWarning("{ExperimentId} round {Round}: client {Client} could not be reached ({Reason}), likely lost with its silo; sending the fit again in {Delay} s",
+                        Id, request.Round, index, e.Message.Split('\n')[0], RejectedFitRetryDelay.TotalSeconds);
+                    await Task.Delay(RejectedFitRetryDelay, deadline.Token);
                 }
             }
             _activity[index] = ClientActivity.Idle;

@@ -1,3 +1,4 @@
+using FedOrleans.Models.Torch;
 using Microsoft.Extensions.Options;
 
 namespace FedOrleans.Grains.Training;
@@ -5,12 +6,19 @@ namespace FedOrleans.Grains.Training;
 /// <summary>
 /// The silo-wide bound on concurrent CPU-heavy work. Grains await <see cref="RunAsync{T}"/>, which
 /// runs the work on the thread pool, off the grain scheduler, at most <see cref="TrainingOptions.ConcurrentFits"/> at a time.
+/// When the last running work item ends and nothing waits, the gate returns the native heap's free memory to the
+/// operating system (<see cref="TorchRuntime.TrimNativeHeap"/>, at most every <see cref="TrimInterval"/>), which keeps
+/// a long run's resident memory flat (docs/benchmarks.md, "Memory over a long run").
 /// </summary>
 public sealed class TrainingGate(IOptions<TrainingOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.Value.ConcurrentFits, options.Value.ConcurrentFits);
     private int _running;
     private int _waiting;
+    private long _lastTrim = Environment.TickCount64;
+
+    /// <summary>The shortest time between two trims of the native heap.</summary>
+    public static readonly TimeSpan TrimInterval = TimeSpan.FromSeconds(10);
 
     public int Capacity { get; } = options.Value.ConcurrentFits;
 
@@ -36,8 +44,23 @@ public sealed class TrainingGate(IOptions<TrainingOptions> options) : IDisposabl
         }
         finally
         {
-            Interlocked.Decrement(ref _running);
+            int running = Interlocked.Decrement(ref _running);
             _slots.Release();
+            if (running == 0 && Waiting == 0)
+            {
+                TrimWhenDue();
+            }
+        }
+    }
+
+    private void TrimWhenDue()
+    {
+        long last = Volatile.Read(ref _lastTrim);
+        long now = Environment.TickCount64;
+        if (now - last >= (long)TrimInterval.TotalMilliseconds && Interlocked.CompareExchange(ref _lastTrim, now, last) == last)
+        {
+            // Off the grain scheduler: a trim takes milliseconds.
+            _ = Task.Run(TorchRuntime.TrimNativeHeap);
         }
     }
 

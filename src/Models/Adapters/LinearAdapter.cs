@@ -1,3 +1,4 @@
+using FedOrleans.Models.Torch;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Adapters;
@@ -29,4 +30,14 @@ public abstract class LinearAdapter : nn.Module<Tensor, Tensor>
 
     /// <summary>The number of trainable parameters (every parameter of the adapter).</summary>
     public long ParameterCount() => parameters().Sum(p => p.numel());
+
+    /// <summary>Also frees the native modules of the adapter's layers (<see cref="TorchModules.ReleaseNative"/>): a federated fit builds its adapters anew.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            TorchModules.ReleaseNative(this);
+        }
+    }
 }

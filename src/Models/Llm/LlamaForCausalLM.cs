@@ -113,5 +113,9 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor?, Tensor>
             lm_head?.Dispose();
         }
         base.Dispose(disposing);
+        if (disposing)
+        {
+            TorchModules.ReleaseNative(this);
+        }
     }
 }

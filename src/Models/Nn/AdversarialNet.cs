@@ -1,3 +1,4 @@
+using FedOrleans.Models.Torch;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Nn;
@@ -24,8 +25,8 @@ public sealed class AdversarialNet : nn.Module<Tensor, Tensor>
         classifier = ModelFactory.CnnHead(f, shape.NumClasses);
         discriminator = loss switch
         {
-            AdversarialLoss.Dann => nn.Sequential(("fc1", nn.Linear(f, 100)), ("relu1", nn.ReLU()), ("out", nn.Linear(100, 2))),
-            AdversarialLoss.Cdan => nn.Sequential(("fc1", nn.Linear((long)f * shape.NumClasses, 100)), ("relu1", nn.ReLU()), ("out", nn.Linear(100, 2))),
+            AdversarialLoss.Dann => new LayerStack(("fc1", nn.Linear(f, 100)), ("relu1", nn.ReLU()), ("out", nn.Linear(100, 2))),
+            AdversarialLoss.Cdan => new LayerStack(("fc1", nn.Linear((long)f * shape.NumClasses, 100)), ("relu1", nn.ReLU()), ("out", nn.Linear(100, 2))),
             AdversarialLoss.Mdd => ModelFactory.CnnHead(f, shape.NumClasses),
             _ => throw new ArgumentOutOfRangeException(nameof(loss)),
         };
@@ -51,5 +52,9 @@ public sealed class AdversarialNet : nn.Module<Tensor, Tensor>
             discriminator.Dispose();
         }
         base.Dispose(disposing);
+        if (disposing)
+        {
+            TorchModules.ReleaseNative(this);
+        }
     }
 }

@@ -59,6 +59,16 @@ public sealed class GraphNet : nn.Module
 
     public Tensor Classify(Tensor embedding) => phi.call(embedding);
 
+    /// <summary>Also frees the layers' native modules (<see cref="TorchModules.ReleaseNative"/>): a graph fit builds its net anew.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            TorchModules.ReleaseNative(this);
+        }
+    }
+
     private Tensor Activate(Tensor t) => _spec.Activation switch
     {
         GnnActivation.Relu => nn.functional.relu(t),

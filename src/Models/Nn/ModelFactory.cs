@@ -12,7 +12,7 @@ public static class ModelFactory
 {
     public static nn.Module<Tensor, Tensor> Create(ModelSpec spec, InputShape shape) => spec.Kind switch
     {
-        ModelKind.Logistic => nn.Sequential(
+        ModelKind.Logistic => new LayerStack(
             ("flatten", nn.Flatten()),
             ("linear", nn.Linear(shape.Features, shape.NumClasses))),
         ModelKind.Mlp => Mlp(spec.Hidden, shape),
@@ -95,14 +95,14 @@ public static class ModelFactory
             width = hidden[i];
         }
         layers.Add(("out", nn.Linear(width, shape.NumClasses)));
-        return nn.Sequential(layers);
+        return new LayerStack(layers);
     }
 
     private static nn.Module<Tensor, Tensor> Cnn(InputShape shape) =>
-        nn.Sequential(("features", CnnFeatures(shape)), ("classifier", CnnHead(CnnFeatureCount(shape), shape.NumClasses)));
+        new LayerStack(("features", CnnFeatures(shape)), ("classifier", CnnHead(CnnFeatureCount(shape), shape.NumClasses)));
 
     /// <summary>The FedMM CNN's feature extractor: conv5x5-32, ReLU, pool 2, conv5x5-48, ReLU, pool 2, flatten.</summary>
-    internal static nn.Module<Tensor, Tensor> CnnFeatures(InputShape shape) => nn.Sequential(
+    internal static nn.Module<Tensor, Tensor> CnnFeatures(InputShape shape) => new LayerStack(
         ("conv1", nn.Conv2d(shape.Channels, 32, 5, padding: 2)),
         ("relu1", nn.ReLU()),
         ("pool1", nn.MaxPool2d(2)),
@@ -112,7 +112,7 @@ public static class ModelFactory
         ("flatten", nn.Flatten()));
 
     /// <summary>The FedMM CNN's label head: FC 100, ReLU, FC 100, ReLU, FC outputs.</summary>
-    internal static nn.Module<Tensor, Tensor> CnnHead(long inputs, int outputs) => nn.Sequential(
+    internal static nn.Module<Tensor, Tensor> CnnHead(long inputs, int outputs) => new LayerStack(
         ("fc1", nn.Linear(inputs, 100)),
         ("relu1", nn.ReLU()),
         ("fc2", nn.Linear(100, 100)),

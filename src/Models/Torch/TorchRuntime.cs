@@ -26,6 +26,12 @@ public static partial class TorchRuntime
     /// <summary>MKL's reproducibility setting, read when MKL initialises.</summary>
     public const string MklReproducibility = "MKL_CBWR";
 
+    /// <summary>glibc's limit on malloc arenas; when it is set in the environment, glibc's own reading of it stands.</summary>
+    public const string MallocArenaMax = "MALLOC_ARENA_MAX";
+
+    /// <summary><c>M_ARENA_MAX</c> in glibc's malloc.h.</summary>
+    private const int MArenaMax = -8;
+
     [ThreadStatic]
     private static int _threadConfiguredFor;
 
@@ -69,24 +75,75 @@ public static partial class TorchRuntime
     public static string Describe() =>
         $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, threads {IntraOpThreads}, device {Device.type}, {MklReproducibility}={Environment.GetEnvironmentVariable(MklReproducibility)}, cuda {cuda.is_available()}";
 
+    /// <summary>The malloc arena limit <see cref="SetNativeEnvironment"/> sets: one arena per core, at least two.</summary>
+    public static int MallocArenas => Math.Max(2, Environment.ProcessorCount);
+
     /// <summary>
     /// Runs when FedOrleans.Models is first used, before any of its code touches libtorch. The native
     /// environment (what MKL's <c>getenv</c> sees) is set with libc's <c>setenv</c>, since
     /// <see cref="Environment.SetEnvironmentVariable(string, string)"/> only changes .NET's own copy on Linux.
+    /// <para>
+    /// It also caps glibc's malloc arenas at <see cref="MallocArenas"/> (glibc's default is 8 per core). Fits run on
+    /// thread-pool threads that come and go; each new thread that meets a busy arena gets another one, and every
+    /// arena keeps the memory freed in it, so a long run's resident memory kept growing by freed-but-kept native
+    /// memory (docs/benchmarks.md, "Memory over a long run"). <c>MALLOC_ARENA_MAX</c> in the environment overrides it.
+    /// </para>
     /// </summary>
 #pragma warning disable CA2255 // A library module initializer is the point: it must run before any code of this library loads libtorch.
     [ModuleInitializer]
     internal static void SetNativeEnvironment()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(MklReproducibility) is not null)
+        if (!OperatingSystem.IsLinux())
         {
             return;
         }
-        _ = setenv(MklReproducibility, "AUTO", 0);
-        Environment.SetEnvironmentVariable(MklReproducibility, "AUTO");
+        try
+        {
+            if (Environment.GetEnvironmentVariable(MallocArenaMax) is null)
+            {
+                _ = mallopt(MArenaMax, MallocArenas);
+            }
+            if (Environment.GetEnvironmentVariable(MklReproducibility) is null)
+            {
+                _ = setenv(MklReproducibility, "AUTO", 0);
+                Environment.SetEnvironmentVariable(MklReproducibility, "AUTO");
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc (musl): neither setting applies.
+        }
     }
 #pragma warning restore CA2255
 
     [LibraryImport("libc.so.6", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int setenv(string name, string value, int overwrite);
+
+    /// <summary>
+    /// Returns the native heap's free memory to the operating system (glibc's <c>malloc_trim</c>, every arena). The
+    /// arenas keep what fits free for reuse; with thread-pool threads that come and go, new allocations keep landing
+    /// in other free pieces, so the kept memory creeps up over a long run. Costs a few milliseconds and the page faults
+    /// of touching the returned pages again; the training gate calls it when it goes idle, at most every few seconds.
+    /// Does nothing where the C library is not glibc.
+    /// </summary>
+    public static void TrimNativeHeap()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        try
+        {
+            _ = malloc_trim(0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+        }
+    }
+
+    [LibraryImport("libc.so.6", EntryPoint = "malloc_trim")]
+    private static partial int malloc_trim(nuint pad);
+
+    [LibraryImport("libc.so.6", EntryPoint = "mallopt")]
+    private static partial int mallopt(int parameter, int value);
 }

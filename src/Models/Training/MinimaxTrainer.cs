@@ -47,7 +47,7 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTr
         var domain = full([batch], shard.Unlabelled ? 1L : 0L, dtype: ScalarType.Int64, device: TorchRuntime.Device);
         var order = randperm(n, generator: generator);
         int position = 0;
-        double lossSum = 0;
+        using var lossSum = zeros([], dtype: ScalarType.Float64, device: TorchRuntime.Device); // read once per fit
         net.train();
         for (int step = 0; step < steps; step++)
         {
@@ -62,7 +62,7 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTr
             var idx = order.narrow(0, position, batch).to(TorchRuntime.Device);
             position += batch;
             var loss = Objective(net, x.index_select(0, idx), y?.index_select(0, idx), domain, shard.Unlabelled, m.Coefficient);
-            lossSum += loss.item<float>();
+            lossSum.add_(loss.detach().to(ScalarType.Float64));
             foreach (var p in parameters)
             {
                 p.grad?.zero_();
@@ -91,7 +91,7 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTr
             }
             upload = ParameterVector.Read(net);
         }
-        return new FitOutcome(new ModelWeights(upload), n, lossSum / steps, privateState);
+        return new FitOutcome(new ModelWeights(upload), n, lossSum.item<double>() / steps, privateState);
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ namespace FedOrleans.Models.Training;
 /// <summary>
 /// Local supervised training with cross-entropy: epochs of shuffled minibatches (order from the fit's
 /// own generator), SGD or Adam, and FedProx's proximal term when <see cref="TrainerSettings.ProximalMu"/> &gt; 0.
+/// The training loss is summed on the device and read once per fit (a per-step read would stall a GPU every step).
 /// An unlabelled client trains nothing and reports zero samples. Scalars passed to libtorch are
 /// created explicitly and kept alive (see <see cref="LocalOptimizer"/>).
 /// </summary>
@@ -34,7 +35,7 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILoca
         var x = TensorBatches.Features(shard.Dataset, shard.Indices, shape.Channels);
         var y = TensorBatches.Labels(shard.Dataset, shard.Indices);
         int n = shard.Count;
-        double lossSum = 0;
+        using var lossSum = zeros([], dtype: ScalarType.Float64, device: TorchRuntime.Device);
         long seen = 0;
         module.train();
         for (int epoch = 0; epoch < s.Epochs; epoch++)
@@ -47,7 +48,8 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILoca
                 var idx = order.narrow(0, start, Math.Min(s.BatchSize, n - start)).to(TorchRuntime.Device);
                 var logits = module.call(x.index_select(0, idx));
                 var loss = nn.functional.cross_entropy(logits, y.index_select(0, idx));
-                lossSum += loss.item<float>() * idx.shape[0];
+                using var size = ((double)idx.shape[0]).ToScalar();
+                lossSum.add_(loss.detach().to(ScalarType.Float64).mul_(size));
                 seen += idx.shape[0];
                 if (anchors is not null)
                 {
@@ -59,6 +61,6 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILoca
                 optimizer.Step();
             }
         }
-        return new FitOutcome(new ModelWeights(ParameterVector.Read(module)), n, lossSum / Math.Max(seen, 1));
+        return new FitOutcome(new ModelWeights(ParameterVector.Read(module)), n, lossSum.item<double>() / Math.Max(seen, 1));
     }
 }
