@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Training;
@@ -7,9 +9,14 @@ namespace FedOrleans.Models.Training;
 /// <summary>Gathers samples of a shared <see cref="Dataset"/> into tensors on <see cref="TorchRuntime.Device"/>.</summary>
 public static class TensorBatches
 {
+    /// <summary>Each dataset's bytes as a <c>[Count, C, H, W]</c> uint8 tensor over its managed array (no copy).</summary>
+    private static readonly ConditionalWeakTable<Dataset, Tensor> PixelTensors = new();
+
     /// <summary>
-    /// The samples at <paramref name="indices"/> as a <c>[n, C, H, W]</c> float tensor. A grey dataset
-    /// asked for 3 <paramref name="channels"/> is replicated (MNIST as the source domain of MNIST-M).
+    /// The samples at <paramref name="indices"/> as a <c>[n, C, H, W]</c> float tensor: the bytes picked and scaled by
+    /// libtorch (<c>float(byte) * Scale</c>, in float32, exactly as a per-sample loop would), since a managed loop over
+    /// the pixels cost about 15 µs an MNIST sample (an evaluation of MNIST's test set: 110-200 ms). A grey dataset asked
+    /// for 3 <paramref name="channels"/> is replicated (MNIST as the source domain of MNIST-M).
     /// </summary>
     public static Tensor Features(Dataset data, ReadOnlySpan<int> indices, int channels = 0)
     {
@@ -18,19 +25,19 @@ public static class TensorBatches
         {
             throw new ArgumentException($"{data.Name} has {data.Channels} channels; the model expects {channels}");
         }
-        int d = data.FeatureCount;
-        int outD = d * channels / data.Channels;
-        var buffer = new float[indices.Length * outD];
-        for (int i = 0; i < indices.Length; i++)
+        using var index = Indices(indices);
+        using var picked = PixelTensor(data).index_select(0, index);
+        using var onDevice = picked.to(TorchRuntime.Device);
+        using var scale = data.Scale.ToScalar();
+        var features = onDevice.to_type(ScalarType.Float32).mul_(scale);
+        if (channels == data.Channels)
         {
-            var target = buffer.AsSpan(i * outD, outD);
-            data.CopySample(indices[i], target[..d]);
-            for (int c = 1; c < channels / data.Channels; c++)
-            {
-                target[..d].CopyTo(target.Slice(c * d, d));
-            }
+            return features;
         }
-        return tensor(buffer, [indices.Length, channels, data.Height, data.Width]).to(TorchRuntime.Device);
+        using (features)
+        {
+            return features.repeat(1, channels, 1, 1);
+        }
     }
 
     /// <summary>The labels at <paramref name="indices"/> as an int64 tensor.</summary>
@@ -43,4 +50,24 @@ public static class TensorBatches
         }
         return tensor(buffer).to(TorchRuntime.Device);
     }
+
+    private static Tensor Indices(ReadOnlySpan<int> indices)
+    {
+        var buffer = new long[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            buffer[i] = indices[i];
+        }
+        return tensor(buffer);
+    }
+
+    /// <summary>
+    /// The dataset's pixels as a tensor that shares (and pins) its byte array, made once per dataset. It lives as long
+    /// as the dataset: outside every dispose scope, freed by its finalizer after the dataset is collected.
+    /// </summary>
+    private static Tensor PixelTensor(Dataset data) => PixelTensors.GetValue(data, d =>
+    {
+        using var flat = frombuffer(d.Pixels, ScalarType.Byte);
+        return flat.view(d.Count, d.Channels, d.Height, d.Width).DetachFromDisposeScope();
+    });
 }
