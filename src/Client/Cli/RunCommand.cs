@@ -136,7 +136,7 @@ public static partial class RunCommand
         try
         {
             connection = address is null
-                ? await ClusterConnection.StartEmbeddedAsync(cache.Root, stop, request.Device, request.ConcurrentFits, Path.Combine(root, "silo.log"))
+                ? await ClusterConnection.StartEmbeddedAsync(cache.Root, stop, request.Device, request.ConcurrentFits, Path.Combine(root, "silo.log"), ImageDatasets(plan))
                 : await ClusterConnection.ConnectAsync(address, stop);
         }
         catch (ClusterUnavailableException e)
@@ -279,6 +279,13 @@ public static partial class RunCommand
         };
         return (code, report);
     }
+
+    /// <summary>The image datasets the plan trains on (source and target domains), for the embedded silo to load while it starts.</summary>
+    private static List<DatasetName> ImageDatasets(IEnumerable<Planned> plan) => plan
+        .Where(p => p.Spec.Graph is null && p.Spec.Adapter is null)
+        .SelectMany(p => p.Spec.Adaptation is { } a ? new[] { p.Spec.Dataset, a.Target } : [p.Spec.Dataset])
+        .Distinct()
+        .ToList();
 
     private static string Slug(string text)
     {

@@ -49,7 +49,9 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <param name="device"><c>cpu</c> or <c>cuda</c>.</param>
     /// <param name="concurrentFits">Fits at once; 0 for the processor count.</param>
     /// <param name="logFile">The silo's log file; by default <c>logs/</c> in the dataset cache, one file per process.</param>
-    public static async Task<ClusterConnection> StartEmbeddedAsync(string? dataRoot, CancellationToken ct, string device = "cpu", int concurrentFits = 0, string? logFile = null)
+    /// <param name="prefetch">Image datasets the silo starts loading while it starts (already fetched into the cache).</param>
+    public static async Task<ClusterConnection> StartEmbeddedAsync(string? dataRoot, CancellationToken ct, string device = "cpu", int concurrentFits = 0, string? logFile = null,
+        IReadOnlyCollection<FedOrleans.Models.Data.DatasetName>? prefetch = null)
     {
         logFile ??= Path.Combine(dataRoot ?? FedOrleans.Models.Data.DataCache.Default.Root, "logs",
             $"embedded-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.log");
@@ -68,6 +70,13 @@ public sealed class ClusterConnection : IAsyncDisposable
                 training.ConcurrentFits = concurrentFits;
             }
         }, logFile);
+        var datasets = app.Services.GetRequiredService<FedOrleans.Grains.Federation.DatasetStore>();
+        foreach (var name in prefetch ?? [])
+        {
+            // Loads on the thread pool while the host starts; the first grain that needs it awaits the same task (an error
+            // reaches it there, and the cache drops a failed load so that it is tried again).
+            _ = datasets.GetAsync(name);
+        }
         await app.StartAsync(ct);
         return new ClusterConnection(app, app.Services.GetRequiredService<IClusterClient>(), "embedded silo", FedOrleansHost.HttpAddress(app) + "/dashboard/", logFile);
     }

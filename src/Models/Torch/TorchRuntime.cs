@@ -43,9 +43,28 @@ public static partial class TorchRuntime
     /// <summary>Where models and batches live: the CPU unless the silo was started with <c>--device cuda</c>.</summary>
     public static Device Device { get; private set; } = CPU;
 
+    private static readonly Lazy<Task> Loading = new(() => Task.Run(() => InitializeDeviceType(DeviceType.CPU)));
+
+    /// <summary>
+    /// Starts loading libtorch's CPU backend on a thread-pool thread (about a second of a process start here), so that it
+    /// overlaps other start-up work; <see cref="EnsureLoaded"/> and <see cref="Configure"/> wait for it. Loads nothing
+    /// else and configures nothing.
+    /// </summary>
+    public static void StartLoading() => _ = Loading.Value;
+
+    /// <summary>Waits for a load <see cref="StartLoading"/> began (rethrowing its error); returns at once if none was begun.</summary>
+    public static void EnsureLoaded()
+    {
+        if (Loading.IsValueCreated)
+        {
+            Loading.Value.GetAwaiter().GetResult();
+        }
+    }
+
     /// <summary>Loads the native library, sets the intra-op thread count for every later work item and the device.</summary>
     public static void Configure(int intraOpThreads = 1, bool cuda = false)
     {
+        EnsureLoaded();
         Volatile.Write(ref _intraOpThreads, Math.Max(1, intraOpThreads));
         if (cuda)
         {

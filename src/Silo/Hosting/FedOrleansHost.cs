@@ -50,7 +50,14 @@ public static class FedOrleansHost
     public static WebApplication Build(string[] args, Action<SiloHostingOptions, TrainingOptions>? configure = null, string? logFile = null)
     {
         CheckArguments(args);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            // No appsettings file is read, so nothing is watched for changes, and the content root is the binary's
+            // folder: by default it is the working directory, and the host then watched every folder below it (from the
+            // repository root: .git, bin, obj and node_modules, 850 folders, about 0.35 s of every start).
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Configuration.AddCommandLine(args, Switches.ToDictionary());
         var hosting = builder.Configuration.GetSection(SiloHostingOptions.Section).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
         var training = builder.Configuration.GetSection(TrainingOptions.Section).Get<TrainingOptions>() ?? new TrainingOptions();
@@ -122,6 +129,11 @@ public static class FedOrleansHost
             builder.Logging.AddProvider(new FileLoggerProvider(logFile));
         }
         WatchdogFalseAlarmFilter.Apply(builder.Logging);
+        if (training.Device != "cuda")
+        {
+            // libtorch loads while the host starts (TorchStartup waits for it): about a second less to the first round.
+            TorchRuntime.StartLoading();
+        }
         var app = builder.Build();
         if (!IPAddress.IsLoopback(IPAddress.TryParse(hosting.HttpAddress, out var bound) ? bound : IPAddress.Any) && hosting.DashboardPassword.Length == 0)
         {

@@ -9,6 +9,7 @@ public sealed class TorchStartup(IOptions<TrainingOptions> options, ILogger<Torc
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        TorchRuntime.EnsureLoaded();
         bool cuda = options.Value.Device == "cuda";
         if (cuda && !TorchSharp.torch.cuda.is_available())
         {
