@@ -11,10 +11,6 @@ public sealed class AggregationTests
 {
     private static ClientUpdate Update(int client, int samples, params float[] w) => new(new ClientId(client), new ModelWeights(w), samples, 0);
 
-    private static ExperimentSpec Spec(StrategySpec strategy) => new("t", 1, 1, DatasetName.Mnist,
-        new PartitionSpec(PartitionKind.Iid, 4, 1), ModelSpec.Logistic, TrainerKind.Supervised, new TrainerSettings(), strategy,
-        TimeSpan.FromSeconds(1), 1, FaultSpec.None);
-
     [Fact]
     public void Weighted_average_matches_hand_computed_values()
     {
@@ -89,7 +85,7 @@ public sealed class AggregationTests
     {
         var spec = new StrategySpec(StrategyKind.FedAvgM, ServerLearningRate: 0.5, ServerMomentum: 0.9);
         var strategy = new ServerOptimizerStrategy(spec, new TrainerSettings());
-        var state = strategy.Initialize(new ModelWeights([1, 2]), Spec(spec));
+        var state = strategy.Initialize(new ModelWeights([1, 2]));
         // Round 1: avg = [3, 0], delta = [2, -2], m = [2, -2], w = [1, 2] + 0.5 m = [2, 1].
         var r1 = strategy.AggregateFit(new RoundContext(1, 1), state, [Update(0, 1, 3, 0)], []);
         Assert.Equal(new float[] { 2, 1 }, r1.State.Global.Values);
@@ -106,7 +102,7 @@ public sealed class AggregationTests
     {
         var spec = new StrategySpec(StrategyKind.FedAdam, ServerLearningRate: 0.1, Beta1: 0.9, Beta2: 0.99, Tau: 0.001);
         var strategy = new ServerOptimizerStrategy(spec, new TrainerSettings());
-        var state = strategy.Initialize(new ModelWeights([0, 1]), Spec(spec));
+        var state = strategy.Initialize(new ModelWeights([0, 1]));
         // delta = [1, -0.5]; m = 0.1 delta = [0.1, -0.05]; v = 0.01 delta^2 = [0.01, 0.0025];
         // w = w + 0.1 m / (sqrt(v) + 0.001) = [0 + 0.01/0.101, 1 - 0.005/0.051].
         var r1 = strategy.AggregateFit(new RoundContext(1, 1), state, [Update(0, 4, 1, 0.5f)], []);

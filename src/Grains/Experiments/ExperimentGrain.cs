@@ -109,7 +109,7 @@ public sealed class ExperimentGrain(
             },
             CancellationToken.None);
         var strategy = StrategyFactory.Create(spec);
-        var strategyState = strategy.Initialize(initial, spec);
+        var strategyState = strategy.Initialize(initial);
         state.State = new ExperimentState
         {
             SpecYaml = specYaml,

@@ -13,7 +13,7 @@ public class FedAvgStrategy(StrategySpec spec, TrainerSettings settings) : IFede
 
     protected StrategySpec Spec { get; } = spec;
 
-    public virtual StrategyState Initialize(ModelWeights initial, ExperimentSpec experiment) => StrategyState.Initial(initial);
+    public virtual StrategyState Initialize(ModelWeights initial) => StrategyState.Initial(initial);
 
     public IReadOnlyList<ClientAssignment> ConfigureFit(RoundContext round, StrategyState state, IReadOnlyList<ClientId> available)
     {

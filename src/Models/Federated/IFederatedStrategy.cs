@@ -1,5 +1,3 @@
-using FedOrleans.Models.Specs;
-
 namespace FedOrleans.Models.Federated;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace FedOrleans.Models.Federated;
 /// </summary>
 public interface IFederatedStrategy
 {
-    StrategyState Initialize(ModelWeights initial, ExperimentSpec spec);
+    StrategyState Initialize(ModelWeights initial);
 
     IReadOnlyList<ClientAssignment> ConfigureFit(RoundContext round, StrategyState state, IReadOnlyList<ClientId> available);
 
