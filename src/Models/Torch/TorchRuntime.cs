@@ -103,8 +103,8 @@ public static partial class TorchRuntime
     /// <see cref="Environment.SetEnvironmentVariable(string, string)"/> only changes .NET's own copy on Linux.
     /// <para>
     /// It also caps glibc's malloc arenas at <see cref="MallocArenas"/> (glibc's default is 8 per core). Fits run on
-    /// thread-pool threads that come and go; each new thread that meets a busy arena gets another one, and every
-    /// arena keeps the memory freed in it, so a long run's resident memory kept growing by freed-but-kept native
+    /// thread-pool threads that come and go; glibc gives new threads new arenas until the limit, and every arena keeps
+    /// the memory freed in it, so a long run's resident memory kept growing by freed-but-kept native
     /// memory (docs/benchmarks.md, "Memory over a long run"). <c>MALLOC_ARENA_MAX</c> in the environment overrides it.
     /// </para>
     /// </summary>
@@ -157,6 +157,7 @@ public static partial class TorchRuntime
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
+            // Not glibc (musl): its allocator has no trim, and nothing is lost without it.
         }
     }
 
