@@ -14,7 +14,7 @@ namespace FedOrleans.Bench;
 
 /// <summary>
 /// Bayesian optimisation against random search with enough repeats to tell them apart: on a graph objective run in
-/// process (the Models-level <see cref="GraphSimulation"/>, the same strategy and trainer as the cluster), each optimiser
+/// process (<see cref="GraphTrials"/>: the graph workload and strategy the cluster runs), each optimiser
 /// runs <c>--seeds</c> studies of <c>--trials</c> trials. Study seed s gives both optimisers the same first random
 /// configurations and the same trial seeds (trial t trains with seed Mix(s, t)), so the comparison is paired. Before the
 /// studies, one reference configuration is repeated over <c>--noise-repeats</c> seeds to measure the objective's noise.
@@ -33,7 +33,7 @@ public static class TuningPower
         Asfgnn,
     }
 
-    private sealed record Objective(ObjectiveKind Kind, string Title, SearchSpace Space, Configuration Reference, Func<Configuration, ulong, GraphExperimentSpec> Spec);
+    private sealed record Objective(ObjectiveKind Kind, string Title, SearchSpace Space, Configuration Reference, Func<Configuration, ulong, GraphTrialSpec> Spec);
 
     private sealed record Trial(string Optimizer, int Seed, int Index, string Configuration, double Validation, double Test, double Seconds);
 
@@ -74,14 +74,14 @@ public static class TuningPower
         var graph = GraphDatasets.Load(new GraphDataSpec(GraphDatasetName.Cora), DataCache.Default);
         var objective = Create(kind);
         objective = reference is null ? objective : objective with { Reference = reference };
-        var federation = GraphSimulation.Federate(objective.Spec(objective.Reference, 1), graph);   // the same for every trial
+        var federation = GraphTrials.Split(objective.Spec(objective.Reference, 1), graph);   // the same for every trial
         var clock = Stopwatch.StartNew();
         void Log(string line) => Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}");
 
         (double Validation, double Test, double Seconds) Evaluate(Configuration c, ulong seed)
         {
             var watch = Stopwatch.StartNew();
-            var result = GraphSimulation.Run(objective.Spec(c, seed), federation);
+            var result = GraphTrials.Run(objective.Spec(c, seed), federation);
             return (result.ValidationAccuracy, result.TestAccuracy, watch.Elapsed.TotalSeconds);
         }
 
@@ -189,7 +189,7 @@ public static class TuningPower
                 var space = new SearchSpace([SearchParameter.LogUniform("train.lr", 1e-4, 1), SearchParameter.Integer("train.epochs", 1, 10)]);
                 return new Objective(kind, "FedAvg GCN on Cora (5 community clients, 3 rounds): learning rate and local epochs", space,
                     new Configuration([0.05, 5]),
-                    (c, seed) => new GraphExperimentSpec("tuning", seed, 3, data, federation, GraphMethod.FedAvg, new GnnSpec(),
+                    (c, seed) => new GraphTrialSpec("tuning", seed, 3, data, federation, GraphMethod.FedAvg, new GnnSpec(),
                         new TrainerSettings(Epochs: (int)c.Values[1], LearningRate: c.Values[0], Optimizer: OptimizerKind.Adam, WeightDecay: 5e-4),
                         new AsfgnnSettings(), EvaluateEvery: 3));
             }
@@ -208,7 +208,7 @@ public static class TuningPower
                 ]);
                 return new Objective(kind, "ASFGNN on Cora (5 community clients, 5 rounds): 8 hyper-parameters", space,
                     new Configuration([0.01, 5e-4, 0.5, 0, 0, 0.5, 1.0, 5]),
-                    (c, seed) => new GraphExperimentSpec("tuning", seed, 5, data, federation, GraphMethod.Asfgnn,
+                    (c, seed) => new GraphTrialSpec("tuning", seed, 5, data, federation, GraphMethod.Asfgnn,
                         new GnnSpec(GnnKind.Gcn, 16 << (int)c.Values[3], c.Values[2], (GnnActivation)(int)c.Values[4]),
                         new TrainerSettings(Epochs: (int)c.Values[7], LearningRate: c.Values[0], Optimizer: OptimizerKind.Adam, WeightDecay: c.Values[1]),
                         new AsfgnnSettings(c.Values[5], c.Values[6]), EvaluateEvery: 5));

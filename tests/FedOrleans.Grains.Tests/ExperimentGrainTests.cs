@@ -130,7 +130,7 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture) : IClassFixture
         Assert.InRange(cancelled.CompletedRounds, 1, 199);
         var report = await grain.GetReportAsync();
         Assert.Equal(Enumerable.Range(1, cancelled.CompletedRounds), report.Rounds.Select(r => r.Round));
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.StartAsync(Specs.Small(id, 3)));
+        var refused = await Assert.ThrowsAsync<IdInUseException>(() => grain.StartAsync(Specs.Small(id, 3)));
         Assert.Contains("already used", refused.Message);
         var invalid = await Assert.ThrowsAnyAsync<Exception>(() => fixture.Client.GetGrain<IExperimentGrain>(Specs.Id("invalid")).StartAsync("name: x\nrounds: 0\n"));
         Assert.Contains("rounds", invalid.Message);

@@ -70,14 +70,14 @@ public sealed class TunerClusterTests(ClusterFixture fixture) : IClassFixture<Cl
         var lr = trial.Overrides.Single(o => o.StartsWith("train.lr=", StringComparison.Ordinal))["train.lr=".Length..];
         Assert.Contains($"lr: {lr}", spec);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => tuner.StartAsync(Study(optimizer).Replace("trials: 5", "trials: 6"), Experiment));
+        await Assert.ThrowsAsync<IdInUseException>(() => tuner.StartAsync(Study(optimizer).Replace("trials: 5", "trials: 6"), Experiment));
     }
 
     [Fact]
     public async Task A_study_with_a_wrong_parameter_path_is_refused()
     {
         var tuner = fixture.Client.GetGrain<ITunerGrain>(Specs.Id("bad-study")[..20]);
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => tuner.StartAsync(Study("random").Replace("graph.beta", "graph.betta"), Experiment));
+        var e = await Assert.ThrowsAsync<SpecRefusedException>(() => tuner.StartAsync(Study("random").Replace("graph.beta", "graph.betta"), Experiment));
         Assert.Contains("graph.betta", e.Message);
     }
 }

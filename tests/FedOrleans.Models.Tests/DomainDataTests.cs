@@ -57,9 +57,9 @@ public sealed class DomainDataTests
         var spec = SpecParser.Parse(yaml);
         Assert.Equal(7, spec.TotalClients);
         Assert.Equal(Nn.AdversarialLoss.Cdan, spec.Model.Adversarial);
-        Assert.Equal(DatasetName.MnistM, spec.EvaluationDataset);
+        Assert.Equal(DatasetName.MnistM, Assert.IsType<DomainAdaptationWorkloadSpec>(spec.Workload).Adaptation.Target);
         var labels = Enumerable.Range(0, 1000).Select(i => i % 10).ToArray();
-        var layout = FederationLayout.Create(spec, labels, labels, 10);
+        var layout = FederationLayout.Create(spec.Federation, ((DomainAdaptationWorkloadSpec)spec.Workload).Adaptation.TargetClients, labels, labels, 10);
         Assert.Equal(7, layout.Clients);
         Assert.False(layout.Client(0).TargetDomain);
         Assert.True(layout.Client(4).TargetDomain && layout.Client(4).Unlabelled);

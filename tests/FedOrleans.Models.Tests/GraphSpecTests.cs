@@ -28,18 +28,21 @@ public sealed class GraphSpecTests
         foreach (var file in files)
         {
             var spec = SpecParser.Parse(File.ReadAllText(file), source: file);
-            Assert.NotNull(spec.GraphExperiment);
+            Assert.IsType<GraphWorkloadSpec>(spec.Workload);
         }
-        var cora = SpecParser.Parse(File.ReadAllText(Path.Combine(Experiments, "asfgnn-cora.yaml"))).GraphExperiment!;
-        Assert.Equal(GraphMethod.Asfgnn, cora.Method);
-        Assert.Equal(GraphPartitionKind.Community, cora.Federation.Kind);
-        Assert.Equal(5, cora.Federation.Clients);
-        Assert.Equal(new GnnSpec(GnnKind.Gcn, 16, 0.5), cora.Model);
-        Assert.Equal(GraphMethod.Centralised, SpecParser.Parse(File.ReadAllText(Path.Combine(Experiments, "asfgnn-cora-centralised.yaml"))).GraphExperiment!.Method);
-        var polblogs = SpecParser.Parse(File.ReadAllText(Path.Combine(Experiments, "asfgnn-polblogs.yaml")), ["strategy.kind=local-only", "federation.cross_client_edges=true"]).GraphExperiment!;
-        Assert.Equal(GraphMethod.LocalOnly, polblogs.Method);
-        Assert.True(polblogs.Federation.CrossClientEdges);
-        Assert.Equal(GraphFeatureKind.Identity, polblogs.Data.Features);
+        var coraSpec = SpecParser.Parse(File.ReadAllText(Path.Combine(Experiments, "asfgnn-cora.yaml")));
+        var cora = Assert.IsType<GraphWorkloadSpec>(coraSpec.Workload);
+        Assert.Equal(GraphMethod.Asfgnn, cora.Method(coraSpec));
+        Assert.Equal(GraphPartitionKind.Community, cora.Federation(coraSpec).Kind);
+        Assert.Equal(5, cora.Federation(coraSpec).Clients);
+        Assert.Equal(new GnnSpec(GnnKind.Gcn, 16, 0.5), cora.Graph.Model);
+        var centralised = SpecParser.Parse(File.ReadAllText(Path.Combine(Experiments, "asfgnn-cora-centralised.yaml")));
+        Assert.Equal(GraphMethod.Centralised, Assert.IsType<GraphWorkloadSpec>(centralised.Workload).Method(centralised));
+        var polblogsSpec = SpecParser.Parse(File.ReadAllText(Path.Combine(Experiments, "asfgnn-polblogs.yaml")), ["strategy.kind=local-only", "federation.cross_client_edges=true"]);
+        var polblogs = Assert.IsType<GraphWorkloadSpec>(polblogsSpec.Workload);
+        Assert.Equal(GraphMethod.LocalOnly, polblogs.Method(polblogsSpec));
+        Assert.True(polblogs.Federation(polblogsSpec).CrossClientEdges);
+        Assert.Equal(GraphFeatureKind.Identity, polblogs.Graph.Data.Features);
     }
 
     [Fact]

@@ -3,29 +3,14 @@ using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Nn;
 using FedOrleans.Models.Torch;
 using FedOrleans.Models.Training;
-using Xunit.Abstractions;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Tests;
 
-public sealed class GraphTrainingTests(ITestOutputHelper output)
+/// <summary>The graph trainer and split on their own; whole graph experiments run through the cluster (Grains.Tests, WorkloadRunTests).</summary>
+public sealed class GraphTrainingTests
 {
-    private static GraphExperimentSpec Spec(GraphMethod method, GraphDataSpec data, int rounds, int epochs, GraphFederationSpec? federation = null) => new(
-        "test", 1, rounds, data, federation ?? new GraphFederationSpec(GraphPartitionKind.Random, 1, 1), method,
-        new GnnSpec(), new TrainerSettings(Epochs: epochs, LearningRate: 0.01, Optimizer: OptimizerKind.Adam, WeightDecay: 5e-4), new AsfgnnSettings());
-
-    [Fact]
-    public void Centralised_gcn_on_cora_reaches_kipf_and_wellings_accuracy()
-    {
-        TorchRuntime.Configure(1);
-        var cora = GraphDatasets.Load(new GraphDataSpec(GraphDatasetName.Cora), TestData.Cache);
-        // Kipf and Welling's settings: hidden 16, dropout 0.5, Adam lr 0.01, weight decay 5e-4 on the first layer, 200 epochs, row-normalised features.
-        var result = GraphSimulation.Run(Spec(GraphMethod.Centralised, new GraphDataSpec(GraphDatasetName.Cora), 1, 200), cora);
-        output.WriteLine($"centralised GCN on Cora: test {result.TestAccuracy:F3}, validation {result.ValidationAccuracy:F3}");
-        Assert.True(result.TestAccuracy >= 0.80, $"test accuracy {result.TestAccuracy:F3} (validation {result.ValidationAccuracy:F3})");
-    }
-
     [Fact]
     public void Federation_keeps_intra_client_edges_is_seeded_and_reports_statistics()
     {
@@ -81,35 +66,6 @@ public sealed class GraphTrainingTests(ITestOutputHelper output)
         Assert.Equal(again.Weights.Sha256(), repeat.Weights.Sha256());
         var fresh = trainer.Fit(first.Weights, new FitInstructions(2, 12, settings), shard, null, default);
         Assert.NotEqual(again.Weights.Sha256(), fresh.Weights.Sha256());
-    }
-
-    [Theory]
-    [InlineData(GraphMethod.Centralised)]
-    [InlineData(GraphMethod.LocalOnly)]
-    [InlineData(GraphMethod.FedAvg)]
-    [InlineData(GraphMethod.Asfgnn)]
-    public void Every_method_learns_the_karate_factions(GraphMethod method)
-    {
-        TorchRuntime.Configure(1);
-        var data = new GraphDataSpec(GraphDatasetName.Karate, TrainFraction: 0.3);
-        var karate = GraphDatasets.Load(data, TestData.Cache);
-        var spec = Spec(method, data, 10, 10, new GraphFederationSpec(GraphPartitionKind.Random, 2, 5)) with { Model = new GnnSpec(Hidden: 8) };
-        var a = GraphSimulation.Run(spec, karate);
-        var b = GraphSimulation.Run(spec, karate);
-        Assert.Equal(a.TestAccuracy, b.TestAccuracy);
-        Assert.Equal(10, a.Rounds.Count);
-        Assert.True(a.TestAccuracy > 0.6, $"{method}: test accuracy {a.TestAccuracy:F3}");
-    }
-
-    [Fact]
-    public void Graphsage_trains_on_cora()
-    {
-        TorchRuntime.Configure(1);
-        var cora = GraphDatasets.Load(new GraphDataSpec(GraphDatasetName.Cora), TestData.Cache);
-        var spec = Spec(GraphMethod.Centralised, new GraphDataSpec(GraphDatasetName.Cora), 1, 100) with { Model = new GnnSpec(GnnKind.Sage) };
-        var result = GraphSimulation.Run(spec, cora);
-        output.WriteLine($"centralised GraphSAGE on Cora: test {result.TestAccuracy:F3}, validation {result.ValidationAccuracy:F3}");
-        Assert.True(result.TestAccuracy >= 0.70, $"GraphSAGE test accuracy {result.TestAccuracy:F3}");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using FedOrleans.Models.Federated;
 using FedOrleans.Models.Training;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -98,7 +98,7 @@ public sealed class PlanetoidReaderTests : IDisposable
     [Fact]
     public void A_planetoid_name_in_the_spec_loads_with_row_normalised_float_features()
     {
-        var spec = SpecParser.Parse($"name: g\nrounds: 1\ngraph: {{ dataset: {Name} }}\nfederation: {{ clients: 1 }}\nstrategy: {{ kind: fedavg }}\n").Graph!.Data;
+        var spec = SpecParser.Parse($"name: g\nrounds: 1\ngraph: {{ dataset: {Name} }}\nfederation: {{ clients: 1 }}\nstrategy: {{ kind: fedavg }}\n").Workload is GraphWorkloadSpec g ? g.Graph.Data : throw new InvalidOperationException("not a graph spec");
         Assert.Equal(GraphDatasetName.Planetoid, spec.Name);
         Assert.Equal(Name, spec.PlanetoidStem);
 
@@ -117,7 +117,7 @@ public sealed class PlanetoidReaderTests : IDisposable
     {
         foreach (var (text, expected) in new[] { ("citeseer", GraphDatasetName.Citeseer), ("pubmed", GraphDatasetName.Pubmed), ("cora", GraphDatasetName.Cora) })
         {
-            var data = SpecParser.Parse($"name: g\nrounds: 1\ngraph: {{ dataset: {text} }}\nfederation: {{ clients: 1 }}\nstrategy: {{ kind: fedavg }}\n").Graph!.Data;
+            var data = SpecParser.Parse($"name: g\nrounds: 1\ngraph: {{ dataset: {text} }}\nfederation: {{ clients: 1 }}\nstrategy: {{ kind: fedavg }}\n").Workload is GraphWorkloadSpec g ? g.Graph.Data : throw new InvalidOperationException("not a graph spec");
             Assert.Equal(expected, data.Name);
             Assert.Equal(text, data.PlanetoidStem);
         }

@@ -2,6 +2,9 @@ using FedOrleans.Models.Data;
 using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Federated;
 using FedOrleans.Models.Specs;
+using FedOrleans.Models.Specs.Yaml;
+using FedOrleans.Models.Torch;
+using FedOrleans.Models.Training;
 
 namespace FedOrleans.Models.Tests;
 
@@ -29,6 +32,33 @@ public sealed class SpecTests
         Assert.Equal([64], spec.Model.Hidden);
         Assert.Equal(StrategyKind.FedProx, spec.Strategy.Kind);
         Assert.Equal(TimeSpan.FromSeconds(300), spec.RoundTimeout);
+    }
+
+    [Fact]
+    public void The_key_table_comes_from_the_parser_and_every_key_in_it_is_accepted()
+    {
+        var keys = SpecParser.Keys().Where(k => k.Key.Type != "section").ToList();
+        var paths = keys.Select(k => k.Key.Path).ToHashSet();
+        foreach (var path in new[] { "rounds", "train.lr", "strategy.min_fit_clients", "federation.classes_per_client", "adaptation.mu", "graph.beta", "adapter.experts", "faults.dropout_rate" })
+        {
+            Assert.Contains(path, paths);
+        }
+        // One place for defaults: the table's default is what the parser applies.
+        var lr = keys.Single(k => k.Key.Path == "train.lr").Key;
+        Assert.Equal("0.05", lr.Default);
+        const string bare = "name: d\nrounds: 1\ndataset: mnist\nfederation: { clients: 2 }\n";
+        Assert.Equal(0.05, SpecParser.Parse(bare).Train.LearningRate);
+        Assert.Equal(["image", "adaptation", "adapter"], keys.Single(k => k.Key.Path == "federation.classes_per_client").Kinds);
+        // Every image key of the table, set to its default, is accepted (no "unknown key"); a key outside it is refused.
+        foreach (var (key, kinds) in keys.Where(k => k.Kinds.Contains("image") && k.Key.Default is not ("(required)" or "")))
+        {
+            var (_, errors, _) = SpecParser.TryParse(bare, [$"{key.Path}={key.Default}"]);
+            Assert.DoesNotContain(errors, e => e.Message.StartsWith("unknown key", StringComparison.Ordinal));
+        }
+        var (_, refused, _) = SpecParser.TryParse(bare, ["train.learning_rate=0.1"]);
+        var unknown = Assert.Single(refused);
+        Assert.Equal("train.learning_rate", unknown.Path);
+        Assert.Contains("allowed here: batch_size, epochs, local_steps, lr, momentum, optimizer, weight_decay", unknown.Message);
     }
 
     [Fact]

@@ -14,6 +14,7 @@ public static class CliApp
             DataCommands.Create(stop),
             LmCommands.Create(stop),
             EvalCommands.Create(stop),
+            SpecCommands.Create(),
         };
         foreach (var command in JobCommands.Create(stop))
         {

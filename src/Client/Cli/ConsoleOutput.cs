@@ -1,6 +1,7 @@
 using System.Globalization;
 using FedOrleans.Contracts;
 using FedOrleans.Models.Specs;
+using FedOrleans.Models.Specs.Yaml;
 using Spectre.Console;
 
 namespace FedOrleans.Client.Cli;

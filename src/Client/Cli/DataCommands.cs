@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using FedOrleans.Models.Adapters.FederatedFineTuning;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Graphs;
+using FedOrleans.Models.Jobs;
 using FedOrleans.Models.Specs;
 using Spectre.Console;
 
@@ -153,17 +155,17 @@ public static class DataCommands
             ConsoleOutput.SpecErrors(specFile.Name, errors);
             return ExitCodes.BadInput;
         }
-        if (spec.GraphExperiment is { } graphExperiment)
+        if (!await FetchWithProgressAsync(new DatasetFetcher(cache), spec.Workload.Datasets(spec), false, ct))
         {
-            return await GraphPartitionAsync(spec, graphExperiment, output, show, cache, ct);
+            return ExitCodes.DataUnavailable;
         }
-        if (spec.Adapter is not null)
+        if (spec.Workload is GraphWorkloadSpec graphWorkload)
         {
-            if (!await FetchWithProgressAsync(new DatasetFetcher(cache), [spec.Dataset], false, ct))
-            {
-                return ExitCodes.DataUnavailable;
-            }
-            var adapterCsv = AdapterLayoutCsv(spec, cache);
+            return await GraphPartitionAsync(spec, graphWorkload, output, show, cache, ct);
+        }
+        if (spec.Workload is AdapterWorkloadSpec adapterWorkload)
+        {
+            var adapterCsv = AdapterLayoutCsv(spec, adapterWorkload.Adapter, cache);
             Console.Write(adapterCsv);
             if (output is not null)
             {
@@ -171,11 +173,6 @@ public static class DataCommands
                 await File.WriteAllTextAsync(Path.Combine(output.FullName, "clients.csv"), adapterCsv, ct);
             }
             return ExitCodes.Ok;
-        }
-        DatasetName[] needed = spec.Adaptation is { } adaptation ? [spec.Dataset, adaptation.Target] : [spec.Dataset];
-        if (!await FetchWithProgressAsync(new DatasetFetcher(cache), needed, false, ct))
-        {
-            return ExitCodes.DataUnavailable;
         }
         int numClasses = DatasetCatalog.Get(spec.Dataset).NumClasses;
         FederationLayout layout;
@@ -223,17 +220,12 @@ public static class DataCommands
     }
 
     /// <summary>A graph experiment's federation: per client owned and visible nodes, edges, train/validation/test nodes and classes.</summary>
-    private static async Task<int> GraphPartitionAsync(ExperimentSpec spec, GraphExperimentSpec graph, DirectoryInfo? output, int show, DataCache cache, CancellationToken ct)
+    private static async Task<int> GraphPartitionAsync(ExperimentSpec spec, GraphWorkloadSpec graph, DirectoryInfo? output, int show, DataCache cache, CancellationToken ct)
     {
-        if (graph.Data.FromGraphTool
-            && !await FetchWithProgressAsync(new DatasetFetcher(cache), [DatasetName.GraphTool], false, ct))
-        {
-            return ExitCodes.DataUnavailable;
-        }
         GraphFederation federation;
         try
         {
-            federation = GraphSimulation.Federate(graph, GraphDatasets.Load(graph.Data, cache));
+            federation = graph.Split(spec, GraphDatasets.Load(graph.Graph.Data, cache));
         }
         catch (DataFormatException e)
         {
@@ -247,7 +239,7 @@ public static class DataCommands
         }
         var csv = federation.StatisticsCsv();
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var table = new Table().Title($"{spec.Name}: {graph.Federation.Kind} split of {federation.Graph.Name} over {federation.Shards.Count} clients");
+        var table = new Table().Title($"{spec.Name}: {federation.Spec.Kind} split of {federation.Graph.Name} over {federation.Shards.Count} clients");
         foreach (var column in lines[0].Split(','))
         {
             table.AddColumn(new TableColumn(column).RightAligned());
@@ -258,7 +250,7 @@ public static class DataCommands
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"{federation.Graph.NodeCount} nodes, {federation.Graph.EdgeCount} edges, {federation.CutEdges} cut by the split{(graph.Federation.CrossClientEdges ? " (kept as cross-client edges)" : " (dropped)")}"));
+            $"{federation.Graph.NodeCount} nodes, {federation.Graph.EdgeCount} edges, {federation.CutEdges} cut by the split{(federation.Spec.CrossClientEdges ? " (kept as cross-client edges)" : " (dropped)")}"));
         if (output is not null)
         {
             Directory.CreateDirectory(output.FullName);
@@ -270,23 +262,15 @@ public static class DataCommands
     }
 
     /// <summary>An adapter experiment's clients.csv: each client's number of training examples of the answer task, per answer.</summary>
-    public static string AdapterLayoutCsv(ExperimentSpec spec, DataCache cache)
+    private static string AdapterLayoutCsv(ExperimentSpec spec, SmoreJobSettings adapter, DataCache cache)
     {
-        var adapter = spec.Adapter ?? throw new ArgumentException("not an adapter experiment", nameof(spec));
         // The base's own tokenizer where this machine sees the folder (the silos read it there); GPT-2 otherwise.
         var tokenizer = Directory.Exists(adapter.Base)
             ? Models.Llm.Tokenization.CheckpointTokenizers.ForFolder(adapter.Base, [])
             : Models.Llm.Gpt2Tokenizer.Create();
         var task = Models.Adapters.FineTuning.AnswerTasks.Real(adapter.Task, cache, tokenizer, (int)(spec.Seed % int.MaxValue) + 1);
         var labels = task.Train.Select(e => e.Answer).ToArray();
-        var partition = Partitioner.Create(spec.Federation, labels, task.Choices.Count);
-        var histograms = partition.ClassHistograms(labels, task.Choices.Count);
-        var csv = new System.Text.StringBuilder($"client,examples,{string.Join(",", task.ChoiceNames)}\n");
-        for (int c = 0; c < partition.Clients; c++)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"{c},{partition.ClientIndices[c].Length},{string.Join(",", histograms[c])}\n");
-        }
-        return csv.ToString();
+        return AdapterWorkload.PartitionCsv(task, Partitioner.Create(spec.Federation, labels, task.Choices.Count));
     }
 
     /// <summary>The spec's client layout and its clients.csv, from the cached labels only.</summary>
@@ -294,8 +278,9 @@ public static class DataCommands
     {
         int numClasses = DatasetCatalog.Get(spec.Dataset).NumClasses;
         var source = DatasetLoader.LoadTrainLabels(spec.Dataset, cache);
-        var target = spec.Adaptation is { } a ? DatasetLoader.LoadTrainLabels(a.Target, cache) : null;
-        var layout = FederationLayout.Create(spec, source, target, numClasses);
+        var adaptation = (spec.Workload as DomainAdaptationWorkloadSpec)?.Adaptation;
+        var target = adaptation is null ? null : DatasetLoader.LoadTrainLabels(adaptation.Target, cache);
+        var layout = FederationLayout.Create(spec.Federation, adaptation?.TargetClients ?? 0, source, target, numClasses);
         return (layout, layout.ToCsv(source, target, numClasses));
     }
 

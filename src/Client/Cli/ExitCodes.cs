@@ -1,3 +1,5 @@
+using FedOrleans.Contracts;
+
 namespace FedOrleans.Client.Cli;
 
 /// <summary>The console's exit codes (the README's table).</summary>
@@ -17,4 +19,7 @@ public static class ExitCodes
 
     /// <summary>Cancelled by SIGTERM; finished rounds are kept.</summary>
     public const int Terminated = 143;
+
+    /// <summary>The exit code of one of the cluster's refusals (<see cref="Refusals"/>): 4 for data, 2 for the rest.</summary>
+    public static int ForRefusal(Exception refusal) => refusal is DataUnavailableException ? DataUnavailable : BadInput;
 }

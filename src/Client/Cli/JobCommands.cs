@@ -7,6 +7,7 @@ using FedOrleans.Client.Connection;
 using FedOrleans.Contracts;
 using FedOrleans.Models.Jobs;
 using FedOrleans.Models.Specs;
+using FedOrleans.Models.Torch;
 using Spectre.Console;
 
 namespace FedOrleans.Client.Cli;
@@ -89,10 +90,10 @@ public static class JobCommands
             {
                 status = await registry.StartAsync(jobId, yaml);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            catch (Exception e) when (Refusals.IsRefusal(e))
             {
                 ConsoleOutput.Error($"{jobId} was not started: {e.Message}");
-                return e is ArgumentException ? ExitCodes.BadInput : ExitCodes.ExperimentFailed;
+                return ExitCodes.ForRefusal(e);
             }
             var job = (await registry.FindAsync(jobId))!;
             AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
@@ -236,10 +237,10 @@ public static class JobCommands
                 {
                     result = await grain.EmbedAsync(path, lines, parse.GetValue(method)!);
                 }
-                catch (ArgumentException e)
+                catch (Exception e) when (Refusals.IsRefusal(e))
                 {
                     ConsoleOutput.Error(e.Message);
-                    return ExitCodes.BadInput;
+                    return ExitCodes.ForRefusal(e);
                 }
                 var values = MemoryMarshal.Cast<byte, float>(result.Values).ToArray();
                 var vectors = Enumerable.Range(0, result.Count).Select(i => values.AsSpan(i * result.Dimension, result.Dimension).ToArray()).ToList();
@@ -295,10 +296,10 @@ public static class JobCommands
                     Console.WriteLine(parse.GetValue(prompt) + result.Text);
                     return ExitCodes.Ok;
                 }
-                catch (ArgumentException e)
+                catch (Exception e) when (Refusals.IsRefusal(e))
                 {
                     ConsoleOutput.Error(e.Message);
-                    return ExitCodes.BadInput;
+                    return ExitCodes.ForRefusal(e);
                 }
             });
         });

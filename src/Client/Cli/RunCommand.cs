@@ -8,6 +8,7 @@ using FedOrleans.Models.Data;
 using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Specs;
+using FedOrleans.Models.Specs.Yaml;
 using Spectre.Console;
 
 namespace FedOrleans.Client.Cli;
@@ -98,38 +99,12 @@ public static partial class RunCommand
         }
         var cache = request.DataRoot is null ? DataCache.Default : new DataCache(request.DataRoot);
 
-        // The console needs the labels for clients.csv; an embedded silo shares this cache.
-        var needed = plan.SelectMany(p => p.Spec.Adaptation is { } a ? new[] { p.Spec.Dataset, a.Target }
-            : p.Spec.Graph is { } g ? (g.Data.FromGraphTool ? [DatasetName.GraphTool] : [])
-            : [p.Spec.Dataset]).Distinct().ToList();
-        if (!await DataCommands.FetchWithProgressAsync(new DatasetFetcher(cache), needed, force: false, stop))
+        // Fetched here, with progress on the console, for an embedded silo (it shares this cache); a cluster's silos
+        // fetch what they miss themselves.
+        if (address is null && !await DataCommands.FetchWithProgressAsync(
+                new DatasetFetcher(cache), plan.SelectMany(p => p.Spec.Workload.Datasets(p.Spec)).Distinct().ToList(), force: false, stop))
         {
             return ExitCodes.DataUnavailable;
-        }
-        var layouts = new Dictionary<Planned, string>();
-        try
-        {
-            foreach (var p in plan)
-            {
-                layouts[p] = p.Spec switch
-                {
-                    { GraphExperiment: { } graph } => GraphSimulation.Federate(graph, GraphDatasets.Load(graph.Data, cache)).StatisticsCsv(),
-                    { Adapter: not null } => DataCommands.AdapterLayoutCsv(p.Spec, cache),
-                    _ => DataCommands.Layout(p.Spec, cache).Csv,
-                };
-            }
-        }
-        catch (DataFormatException e)
-        {
-            // The Planetoid files are provided, not fetched: their message says where they are expected.
-            ConsoleOutput.Error(first.Graph?.Data.PlanetoidStem is not null ? e.Message
-                : $"{e.Message} (fetch it again with `fedorleans data fetch {DatasetCatalog.Get(first.Dataset).Key} --force`)");
-            return ExitCodes.DataUnavailable;
-        }
-        catch (PartitionException e)
-        {
-            ConsoleOutput.Error($"federation: {e.Message}");
-            return ExitCodes.BadInput;
         }
 
         ClusterConnection connection;
@@ -155,7 +130,7 @@ public static partial class RunCommand
             foreach (var run in plan)
             {
                 var folder = sweeping ? Path.Combine(root, run.Id) : root;
-                var (code, report) = await RunOneAsync(connection, run, layouts[run], folder, stop);
+                var (code, report) = await RunOneAsync(connection, run, folder, stop);
                 exit = Math.Max(exit, code);
                 if (report is not null)
                 {
@@ -226,16 +201,11 @@ public static partial class RunCommand
         return problems.Count == 0 ? plan : null;
     }
 
-    private static async Task<(int Code, ExperimentReport? Report)> RunOneAsync(ClusterConnection connection, Planned run, string clientsCsv, string folder, CancellationToken stop)
+    private static async Task<(int Code, ExperimentReport? Report)> RunOneAsync(ClusterConnection connection, Planned run, string folder, CancellationToken stop)
     {
         var spec = run.Spec;
         var wall = Stopwatch.StartNew();
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(run.Id)}[/] on the {Markup.Escape(connection.Description)}: {spec.Rounds} rounds, {spec.TotalClients} clients, {Markup.Escape(spec switch
-        {
-            { Graph: { } g } => $"{g.Model.Kind} on {g.Data.Name}, {g.Partition} split",
-            { Adapter: { } ad } => $"{ad.Adapter.Describe()} adapter on {ad.Task} ({ad.Base})",
-            _ => $"{spec.Model} on {spec.Dataset}",
-        })}{(spec.Adaptation is { } a ? " -> " + a.Target : "")}");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(run.Id)}[/] on the {Markup.Escape(connection.Description)}: {spec.Rounds} rounds, {spec.TotalClients} clients, {Markup.Escape(spec.Describe())}");
         int printed = -1;
         ExperimentReport report;
         bool reattached = false;
@@ -256,18 +226,14 @@ public static partial class RunCommand
                 }
             }, stop, message => Console.WriteLine($"cluster: {message}"));
         }
-        catch (DataUnavailableException e)
+        catch (Exception e) when (Refusals.IsRefusal(e))
         {
+            // The cluster refused to start it: a used id, an impossible spec, missing data. Nothing ran, nothing to write.
             ConsoleOutput.Error($"{run.Id} was not started: {e.Message}");
-            return (ExitCodes.DataUnavailable, null);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            // The cluster refused to start it: a used id, an impossible spec. Nothing ran, nothing to write.
-            ConsoleOutput.Error($"{run.Id} was not started: {e.Message}");
-            return (e is ArgumentException ? ExitCodes.BadInput : ExitCodes.ExperimentFailed, null);
+            return (ExitCodes.ForRefusal(e), null);
         }
         wall.Stop();
+        var clientsCsv = await connection.Client.GetGrain<IExperimentGrain>(GrainKeys.Experiment(run.Id)).GetClientsCsvAsync();
         await ResultsWriter.WriteAsync(folder, report, spec, clientsCsv, wall.Elapsed.TotalSeconds,
             Process.GetCurrentProcess().PeakWorkingSet64, connection.IsEmbedded ? "embedded" : connection.Description);
         ConsoleOutput.FinalTable(report, folder, wall.Elapsed.TotalSeconds, reattached);
@@ -282,8 +248,7 @@ public static partial class RunCommand
 
     /// <summary>The image datasets the plan trains on (source and target domains), for the embedded silo to load while it starts.</summary>
     private static List<DatasetName> ImageDatasets(IEnumerable<Planned> plan) => plan
-        .Where(p => p.Spec.Graph is null && p.Spec.Adapter is null)
-        .SelectMany(p => p.Spec.Adaptation is { } a ? new[] { p.Spec.Dataset, a.Target } : [p.Spec.Dataset])
+        .SelectMany(p => p.Spec.Workload.ImageDatasets(p.Spec))
         .Distinct()
         .ToList();
 

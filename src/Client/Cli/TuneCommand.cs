@@ -5,6 +5,7 @@ using FedOrleans.Client.Connection;
 using FedOrleans.Contracts;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Specs;
+using FedOrleans.Models.Specs.Yaml;
 using FedOrleans.Models.Tuning;
 using Spectre.Console;
 
@@ -87,10 +88,10 @@ public static class TuneCommand
             {
                 status = await tuner.StartAsync(studyYaml, experimentYaml);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            catch (Exception e) when (Refusals.IsRefusal(e))
             {
                 ConsoleOutput.Error($"study {studyId} was not started: {e.Message}");
-                return ExitCodes.BadInput;
+                return ExitCodes.ForRefusal(e);
             }
             AnsiConsole.MarkupLine($"[bold]{Markup.Escape(studyId)}[/]: {spec.Trials} trials, {spec.Parallel} at a time, {Markup.Escape(status.Optimizer)}, maximising the final validation accuracy of {Markup.Escape(Path.GetFileName(experimentFile))}");
             var table = new Table().AddColumns("trial", "configuration", "phase", "val acc", "test acc", "best so far", "s");

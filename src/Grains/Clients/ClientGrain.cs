@@ -12,8 +12,8 @@ namespace FedOrleans.Grains.Clients;
 [Orleans.Placement.RandomPlacement] // spread clients, and so their training, over all silos rather than next to the coordinator
 public sealed class ClientGrain(
     [PersistentState("client", FedOrleansNames.StateStorage)] IPersistentState<ClientState> state,
-    FederationCache federations,
+    WorkloadCache workloads,
     TrainingGate gate,
     CohortScheduler cohorts,
     FedOrleansMetrics metrics,
-    ILocalSiloDetails silo) : ClientGrainBase(state, federations, gate, cohorts, metrics, silo);
+    ILocalSiloDetails silo) : ClientGrainBase(state, workloads, gate, cohorts, metrics, silo);

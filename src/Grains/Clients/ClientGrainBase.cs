@@ -5,6 +5,7 @@ using FedOrleans.Grains.Mapping;
 using FedOrleans.Grains.Telemetry;
 using FedOrleans.Grains.Training;
 using FedOrleans.Models.Federated;
+using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Specs;
 using FedOrleans.Models.Training;
 using FedOrleans.Models.Training.Cohorts;
@@ -21,7 +22,7 @@ namespace FedOrleans.Grains.Clients;
 /// </summary>
 public abstract class ClientGrainBase(
     IPersistentState<ClientState> state,
-    FederationCache federations,
+    WorkloadCache workloads,
     TrainingGate gate,
     CohortScheduler cohorts,
     FedOrleansMetrics metrics,
@@ -77,41 +78,21 @@ public abstract class ClientGrainBase(
 
     private async Task<FitResult> FitCoreAsync(FitRequest request, CancellationToken cancellationToken)
     {
-        var federation = await GetFederationAsync();
-        _totalRounds = federation.Spec.Rounds;
-        var privateState = state.State.PrivateState.Length > 0 ? ModelWeights.FromBytes(state.State.PrivateState).Values : null;
+        var (spec, workload) = await GetExperimentAsync();
+        _totalRounds = spec.Rounds;
+        var privateState = PrivateState();
         var instructions = request.ToInstructions();
-        if (federation.Spec.Faults.ShouldFail(new ClientId(_index), instructions.Seed))
+        if (spec.Faults.ShouldFail(new ClientId(_index), instructions.Seed))
         {
             throw new SimulatedClientFailureException(_index, request.Round);
         }
+        Describe(workload);
         var global = ModelWeights.FromBytes(request.GlobalWeights);
         var stopwatch = Stopwatch.StartNew();
-        FitOutcome outcome;
-        if (federation.AdapterTrainer is { } adapterTrainer)
-        {
-            // Adapter experiments: the shard is this client's examples of the answer task; only adapter weights travel.
-            var examples = federation.AdapterPartition!.ClientIndices[_index];
-            _shardSize = examples.Length;
-            outcome = await gate.RunAsync(() => adapterTrainer.Fit(global, instructions, federation.AdapterTask!, examples, cancellationToken), cancellationToken);
-        }
-        else if (federation.Graph is { } graph)
-        {
-            // Graph experiments: the shard is this client's subgraph; θ (and φ_c) stay in the private state.
-            var graphShard = graph.Shards[_index];
-            _shardSize = graphShard.OwnedCount;
-            outcome = await gate.RunAsync(() => federation.GraphTrainer!.Fit(global, instructions, graphShard, privateState, cancellationToken), cancellationToken);
-        }
-        else
-        {
-            var shard = federation.Shard(_index, privateState);
-            _shardSize = shard.Count;
-            _unlabelled = shard.Unlabelled;
-            outcome = federation.CohortTrainer is { } cohortTrainer
-                ? await cohorts.FitAsync(new CohortKey(_experimentId, request.Round, instructions.Settings), request.RoundClients,
-                    new CohortMember(global, instructions, shard), cohortTrainer, cancellationToken)
-                : await gate.RunAsync(() => federation.Trainer.Fit(global, instructions, shard, cancellationToken), cancellationToken);
-        }
+        var outcome = workload is ICohortWorkload { CohortTrainer: { } cohortTrainer } cohortWorkload
+            ? await cohorts.FitAsync(new CohortKey(_experimentId, request.Round, instructions.Settings), request.RoundClients,
+                cohortWorkload.CohortMember(_index, global, instructions, privateState), cohortTrainer, cancellationToken)
+            : await gate.RunAsync(() => workload.Fit(_index, global, instructions, privateState, cancellationToken), cancellationToken);
         _fits++;
         _lastRound = request.Round;
         if (outcome.PrivateState is not null)
@@ -130,12 +111,14 @@ public abstract class ClientGrainBase(
     {
         try
         {
-            var federation = await GetFederationAsync();
-            var graph = federation.Graph ?? throw new InvalidOperationException($"experiment '{_experimentId}' is not a graph experiment; its server evaluates the global model");
-            var privateState = state.State.PrivateState.Length > 0 ? ModelWeights.FromBytes(state.State.PrivateState).Values : null;
+            var (_, workload) = await GetExperimentAsync();
+            if (workload.EvaluationSite != EvaluationSite.Clients)
+            {
+                throw new SpecRefusedException($"experiment '{_experimentId}' ({workload.Description}) is evaluated by its server, not by its clients");
+            }
+            var privateState = PrivateState();
             var global = ModelWeights.FromBytes(globalWeights);
-            var settings = federation.Spec.Train;
-            var e = await gate.RunAsync(() => federation.GraphTrainer!.Evaluate(global, graph.Shards[_index], privateState, settings, cancellationToken), cancellationToken);
+            var e = await gate.RunAsync(() => workload.EvaluateClient(_index, global, privateState, cancellationToken), cancellationToken);
             return new ClientEvaluation(e.ValidationCorrect, e.ValidationCount, e.TestCorrect, e.TestCount, e.TestLossSum);
         }
         catch (Exception e) when (WireErrors.IsModelError(e))
@@ -146,26 +129,23 @@ public abstract class ClientGrainBase(
 
     public async Task<ClientInfo> GetInfoAsync()
     {
-        if (_shardSize < 0 && (await GetFederationAsync()).Graph is { } graph)
-        {
-            _shardSize = graph.Shards[_index].OwnedCount;
-        }
-        if (_shardSize < 0 && (await GetFederationAsync()).AdapterPartition is { } partition)
-        {
-            _shardSize = partition.ClientIndices[_index].Length;
-        }
-        if (_shardSize < 0)
-        {
-            var shard = (await GetFederationAsync()).Shard(_index);
-            _shardSize = shard.Count;
-            _unlabelled = shard.Unlabelled;
-        }
+        Describe((await GetExperimentAsync()).Workload);
         var privateState = state.State.PrivateState.Length > 0 ? ModelWeights.FromBytes(state.State.PrivateState).Sha256() : null;
         return new ClientInfo(_experimentId, _index, _shardSize, _unlabelled, _fits, _lastRound, silo.SiloAddress.ToString(), privateState);
     }
 
-    private Task<ExperimentFederation> GetFederationAsync() =>
-        federations.GetAsync(_experimentId, async () =>
+    private float[]? PrivateState() => state.State.PrivateState.Length > 0 ? ModelWeights.FromBytes(state.State.PrivateState).Values : null;
+
+    private void Describe(IFederatedWorkload workload)
+    {
+        if (_shardSize < 0)
+        {
+            var description = workload.DescribeClient(_index);
+            (_shardSize, _unlabelled) = (description.Samples, description.Unlabelled);
+        }
+    }
+
+    private Task<LoadedExperiment> GetExperimentAsync() =>
+        workloads.GetAsync(_experimentId, async () =>
             SpecParser.Parse(await GrainFactory.GetGrain<IExperimentGrain>(GrainKeys.Experiment(_experimentId)).GetSpecAsync()));
 }
-

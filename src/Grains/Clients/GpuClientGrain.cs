@@ -18,12 +18,12 @@ namespace FedOrleans.Grains.Clients;
 [GpuPlacementFilter]
 public sealed class GpuClientGrain(
     [PersistentState("client", FedOrleansNames.StateStorage)] IPersistentState<ClientState> state,
-    FederationCache federations,
+    WorkloadCache workloads,
     TrainingGate gate,
     CohortScheduler cohorts,
     GpuJobSlots gpu,
     FedOrleansMetrics metrics,
-    ILocalSiloDetails silo) : ClientGrainBase(state, federations, gate, cohorts, metrics, silo)
+    ILocalSiloDetails silo) : ClientGrainBase(state, workloads, gate, cohorts, metrics, silo)
 {
     protected override Task<FitResult> RunFitAsync(Func<Task<FitResult>> fit, CancellationToken cancellationToken) =>
         gpu.RunAsync(fit, cancellationToken);

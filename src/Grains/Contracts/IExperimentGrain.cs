@@ -27,6 +27,10 @@ public interface IExperimentGrain : IGrainWithStringKey
     [Alias("GetSpecAsync"), AlwaysInterleave]
     Task<string> GetSpecAsync();
 
+    /// <summary>The clients and their data (clients.csv: one row per client, with a header), as the workload describes them.</summary>
+    [Alias("GetClientsCsvAsync"), AlwaysInterleave]
+    Task<string> GetClientsCsvAsync();
+
     /// <summary>The live view: status, curves and per-client activity (the silo's /federation page).</summary>
     [Alias("GetViewAsync"), AlwaysInterleave]
     Task<ExperimentView> GetViewAsync();

@@ -7,8 +7,11 @@ using FedOrleans.Grains.Placement;
 using FedOrleans.Grains.Telemetry;
 using FedOrleans.Grains.Training;
 using FedOrleans.Models.Federated;
+using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Nn;
 using FedOrleans.Models.Specs;
+using FedOrleans.Models.Specs.Yaml;
+using FedOrleans.Models.Torch;
 using FedOrleans.Models.Training;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -25,7 +28,7 @@ namespace FedOrleans.Grains.Experiments;
 /// </summary>
 public sealed class ExperimentGrain(
     [PersistentState("experiment", FedOrleansNames.StateStorage)] IPersistentState<ExperimentState> state,
-    FederationCache federations,
+    WorkloadCache workloads,
     TrainingGate gate,
     GpuSilos gpuSilos,
     FedOrleansMetrics metrics,
@@ -77,8 +80,8 @@ public sealed class ExperimentGrain(
         var (spec, errors, _) = SpecParser.TryParse(specYaml);
         if (spec is null)
         {
-            // A plain ArgumentException crosses the wire; the message lists every error with its path.
-            throw new ArgumentException(new SpecException($"experiment {Id}", errors).Message, nameof(specYaml));
+            // The message lists every error with its path.
+            throw new SpecRefusedException(new SpecException($"experiment {Id}", errors).Message);
         }
         if (state.State.Phase != ExperimentPhase.NotStarted)
         {
@@ -86,29 +89,22 @@ public sealed class ExperimentGrain(
             {
                 return Status() with { Reattached = true };
             }
-            throw new InvalidOperationException(
+            throw new IdInUseException(
                 $"experiment id '{Id}' is already used ({state.State.Phase}, {state.State.CompletedRounds} rounds); choose another id (fedorleans run --id) or another name");
         }
         bool gpuClients = PlaceOnGpus(spec);
-        ExperimentFederation federation;
+        IFederatedWorkload workload;
         try
         {
-            federation = await federations.GetAsync(Id, () => Task.FromResult(spec));
+            workload = (await workloads.GetAsync(Id, () => Task.FromResult(spec))).Workload;
         }
         catch (Exception e) when (WireErrors.IsModelError(e))
         {
             // Missing or corrupt data, an impossible partition: the caller gets the message, nothing is started.
             throw WireErrors.ForWire(e);
         }
-        var initial = await gate.RunAsync(
-            () => federation switch
-            {
-                { Graph: { } graph } => federation.GraphTrainer!.InitialGlobal(graph.Graph.FeatureCount, graph.Graph.NumClasses, SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose)),
-                { AdapterTrainer: { } adapter } => adapter.InitialGlobal(SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose)),
-                _ => new ModelWeights(ModelFactory.InitialWeights(spec.Model, federation.Shape, SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose))),
-            },
-            CancellationToken.None);
-        var strategy = StrategyFactory.Create(spec);
+        var initial = await gate.RunAsync(() => workload.InitialGlobal(SeedMixer.Mix(spec.Seed, SeedMixer.InitPurpose)), CancellationToken.None);
+        var strategy = spec.CreateStrategy();
         var strategyState = strategy.Initialize(initial);
         state.State = new ExperimentState
         {
@@ -138,7 +134,7 @@ public sealed class ExperimentGrain(
             activity[i] = (byte)_activity[i];
         }
         return Task.FromResult(new ExperimentView(
-            Status(), spec is null ? "" : StrategyFactory.Create(spec).Describe(), state.State.History.ToList(), activity, state.State.GpuClients));
+            Status(), spec is null ? "" : spec.CreateStrategy().Describe(), state.State.History.ToList(), activity, state.State.GpuClients));
     }
 
     public Task ClientDeactivatedAsync(int clientIndex)
@@ -167,12 +163,32 @@ public sealed class ExperimentGrain(
             state.State.GlobalWeights,
             weights.Sha256(),
             Process.GetCurrentProcess().PeakWorkingSet64,
-            spec is null ? "" : StrategyFactory.Create(spec).Describe()));
+            spec is null ? "" : spec.CreateStrategy().Describe()));
     }
 
     public Task<string> GetSpecAsync() => state.State.SpecYaml.Length > 0
         ? Task.FromResult(state.State.SpecYaml)
-        : throw new InvalidOperationException($"experiment '{Id}' has not been started");
+        : throw new NotFoundException($"experiment '{Id}' has not been started");
+
+    public async Task<string> GetClientsCsvAsync()
+    {
+        var spec = Spec() ?? throw new NotFoundException($"experiment '{Id}' has not been started");
+        try
+        {
+            var workload = (await workloads.GetAsync(Id, () => Task.FromResult(spec))).Workload;
+            var csv = await Task.Run(workload.ClientsCsv);
+            if (state.State.Phase != ExperimentPhase.Running)
+            {
+                // Built again for a finished experiment: not kept (FinishAsync dropped it).
+                workloads.Forget(Id);
+            }
+            return csv;
+        }
+        catch (Exception e) when (WireErrors.IsModelError(e))
+        {
+            throw WireErrors.ForWire(e);
+        }
+    }
 
     public async Task<ExperimentStatus> CancelAsync()
     {
@@ -205,8 +221,8 @@ public sealed class ExperimentGrain(
     {
         try
         {
-            var federation = await federations.GetAsync(Id, () => Task.FromResult(spec));
-            var strategy = StrategyFactory.Create(spec);
+            var workload = (await workloads.GetAsync(Id, () => Task.FromResult(spec))).Workload;
+            var strategy = spec.CreateStrategy();
             var strategyState = new StrategyState(
                 ModelWeights.FromBytes(state.State.GlobalWeights),
                 WireMapping.SlotsFromBytes(state.State.StrategySlots, state.State.StrategySlotCount),
@@ -220,7 +236,7 @@ public sealed class ExperimentGrain(
             {
                 ct.ThrowIfCancellationRequested();
                 DelayDeactivation(KeepAlive);
-                var (summary, next) = await RunRoundAsync(spec, federation, strategy, strategyState, clients, ct);
+                var (summary, next) = await RunRoundAsync(spec, workload, strategy, strategyState, clients, ct);
                 strategyState = next;
                 state.State.CompletedRounds = summary.Round;
                 state.State.GlobalWeights = next.Global.ToBytes();
@@ -237,8 +253,10 @@ public sealed class ExperimentGrain(
             }
             await FinishAsync(ExperimentPhase.Completed, null);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
+            // Stopped: by a cancel, or because this activation is going away. Whatever the round in flight threw as it
+            // was torn down (a cancelled wait, or a client's silo lost at that moment) is not the experiment's failure.
             if (_loop.CancelRequested)
             {
                 await FinishAsync(ExperimentPhase.Cancelled, null);
@@ -264,7 +282,7 @@ public sealed class ExperimentGrain(
     }
 
     private async Task<(RoundSummary Summary, StrategyState Next)> RunRoundAsync(
-        ExperimentSpec spec, ExperimentFederation federation, IFederatedStrategy strategy, StrategyState current, ClientId[] clients, CancellationToken ct)
+        ExperimentSpec spec, IFederatedWorkload workload, IFederatedStrategy strategy, StrategyState current, ClientId[] clients, CancellationToken ct)
     {
         var stopwatch = Stopwatch.StartNew();
         var round = new RoundContext(state.State.CompletedRounds + 1, spec.Seed);
@@ -284,19 +302,14 @@ public sealed class ExperimentGrain(
         double validationAccuracy = double.NaN;
         bool evaluate = outcome.Accepted && spec.Trainer != TrainerKind.NoOp
             && (round.Round % spec.EvaluateEvery == 0 || round.Round == spec.Rounds);
-        if (evaluate && federation.Graph is not null)
+        if (evaluate && workload.EvaluationSite == EvaluationSite.Clients)
         {
-            (evaluation, validationAccuracy) = await EvaluateGraphClientsAsync(spec, outcome.State.Global, ct);
-        }
-        else if (evaluate && federation.AdapterTrainer is { } adapterTrainer)
-        {
-            var weights = outcome.State.Global;
-            evaluation = await gate.RunAsync(() => adapterTrainer.Evaluate(weights, federation.AdapterTask!, spec.EvaluateSamples), ct);
+            (evaluation, validationAccuracy) = await EvaluateOnClientsAsync(spec, outcome.State.Global, ct);
         }
         else if (evaluate)
         {
             var weights = outcome.State.Global;
-            evaluation = await gate.RunAsync(() => ModelEvaluator.Evaluate(spec.Model, federation.Shape, weights, federation.Test, ct, limit: spec.EvaluateSamples), ct);
+            evaluation = await gate.RunAsync(() => workload.EvaluateGlobal(weights, ct), ct);
         }
         var withSamples = updates.Where(u => u.NumSamples > 0).ToList();
         double trainLoss = withSamples.Count == 0 ? double.NaN
@@ -315,10 +328,10 @@ public sealed class ExperimentGrain(
     }
 
     /// <summary>
-    /// Graph experiments: every client evaluates its own model (the global one, or its personalised one under
-    /// ASFGNN and local-only) on its own test nodes; accuracy is over all clients' test nodes together.
+    /// Workloads evaluated on the clients (graphs): every client evaluates its own model (the global one, or its
+    /// personalised one under ASFGNN and local-only) on its own test data; accuracy is over all clients' test data together.
     /// </summary>
-    private async Task<(EvaluationResult Test, double ValidationAccuracy)> EvaluateGraphClientsAsync(ExperimentSpec spec, ModelWeights global, CancellationToken ct)
+    private async Task<(EvaluationResult Test, double ValidationAccuracy)> EvaluateOnClientsAsync(ExperimentSpec spec, ModelWeights global, CancellationToken ct)
     {
         var bytes = global.ToBytes();
         var parts = await Task.WhenAll(Enumerable.Range(0, spec.TotalClients).Select(i =>
@@ -397,7 +410,7 @@ public sealed class ExperimentGrain(
         var silos = gpuSilos.Active();
         if (silos.Count == 0 && spec.Gpu == GpuRequirement.Required)
         {
-            throw new InvalidOperationException(
+            throw new SpecRefusedException(
                 $"experiment {Id} asks for a GPU (gpu: required) but no silo of this cluster advertises one; start a silo with --device cuda (it advertises {FedOrleansNames.DeviceMetadata}=cuda), or set gpu: preferred to fall back to the CPU silos");
         }
         if (silos.Count > 0)
@@ -413,7 +426,7 @@ public sealed class ExperimentGrain(
         state.State.Error = error;
         await state.WriteStateAsync(CancellationToken.None);
         await UnregisterResumeReminderAsync();
-        federations.Forget(Id);
+        workloads.Forget(Id);
         logger.LogInformation("{ExperimentId} {Phase} after {Rounds} rounds", Id, phase, state.State.CompletedRounds);
         await PublishAsync(null);
     }

@@ -5,6 +5,7 @@ using FedOrleans.Grains.Federation;
 using FedOrleans.Grains.Training;
 using FedOrleans.Models.Jobs;
 using FedOrleans.Models.Specs;
+using FedOrleans.Models.Specs.Yaml;
 using FedOrleans.Models.Torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -71,7 +72,7 @@ public abstract class FineTuneJobGrainBase(
         var (spec, errors, _) = JobSpecParser.TryParse(specYaml);
         if (spec is null)
         {
-            throw new ArgumentException(new SpecException($"job {Id}", errors).Message, nameof(specYaml));
+            throw new SpecRefusedException(new SpecException($"job {Id}", errors).Message);
         }
         if (state.State.Phase != ExperimentPhase.NotStarted)
         {
@@ -79,18 +80,18 @@ public abstract class FineTuneJobGrainBase(
             {
                 return Status();
             }
-            throw new InvalidOperationException($"job id '{Id}' is already used ({state.State.Phase}, step {state.State.Step}); choose another id");
+            throw new IdInUseException($"job id '{Id}' is already used ({state.State.Phase}, step {state.State.Step}); choose another id");
         }
         spec = Resolved(spec);
         if (JobRunners.BaseCheckpoint(spec) is { } checkpoint && !File.Exists(Path.Combine(checkpoint, "config.json")))
         {
-            throw new ArgumentException($"{spec.Kind.ToString().ToLowerInvariant()}.base: no checkpoint (config.json) in '{checkpoint}' on silo {silo.SiloAddress}; give the folder of a pretrain job's checkpoint as the silos see it, or job:<id> for a job of this cluster");
+            throw new SpecRefusedException($"{spec.Kind.ToString().ToLowerInvariant()}.base: no checkpoint (config.json) in '{checkpoint}' on silo {silo.SiloAddress}; give the folder of a pretrain job's checkpoint as the silos see it, or job:<id> for a job of this cluster");
         }
         state.State = new JobState
         {
             SpecYaml = specYaml,
             Phase = ExperimentPhase.Running,
-            CheckpointFolder = Path.GetFullPath(Path.Combine(JobsRoot, Id)),
+            CheckpointFolder = Path.GetFullPath(Path.Combine(datasets.JobsRoot, Id)),
         };
         await state.WriteStateAsync();
         await this.RegisterOrUpdateReminder(FedOrleansNames.ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
@@ -261,17 +262,13 @@ public abstract class FineTuneJobGrainBase(
 
     private JobSpec? Spec() => _spec ??= state.State.SpecYaml.Length > 0 ? Resolved(JobSpecParser.Parse(state.State.SpecYaml, source: $"job {Id}")) : null;
 
-    private string JobsRoot => string.IsNullOrWhiteSpace(options.Value.JobsRoot) ? Path.Combine(datasets.Cache.Root, "jobs") : options.Value.JobsRoot;
-
     /// <summary><c>gem.base: job:ID</c> names the checkpoint folder of job ID of this cluster.</summary>
     private JobSpec Resolved(JobSpec spec) => spec switch
     {
-        { Gem: { Base: var b } gem } when b.StartsWith("job:", StringComparison.Ordinal) => spec with { Gem = gem with { Base = JobFolder(b) } },
-        { Smore: { Base: var b } smore } when b.StartsWith("job:", StringComparison.Ordinal) => spec with { Smore = smore with { Base = JobFolder(b) } },
+        { Gem: { } gem } => spec with { Gem = gem with { Base = datasets.ResolveCheckpoint(gem.Base) } },
+        { Smore: { } smore } => spec with { Smore = smore with { Base = datasets.ResolveCheckpoint(smore.Base) } },
         _ => spec,
     };
-
-    private string JobFolder(string reference) => Path.GetFullPath(Path.Combine(JobsRoot, reference["job:".Length..]));
 
     private JobStatus Status()
     {

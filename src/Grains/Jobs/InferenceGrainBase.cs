@@ -21,7 +21,7 @@ public abstract class InferenceGrainBase(TrainingGate gate, ILocalSiloDetails si
         {
             "gem" => EmbeddingMethod.Gem,
             "mean" => EmbeddingMethod.Mean,
-            _ => throw new ArgumentException($"embedding method '{method}' is not known; use gem or mean"),
+            _ => throw new SpecRefusedException($"embedding method '{method}' is not known; use gem or mean"),
         };
         var stopwatch = Stopwatch.StartNew();
         var vectors = await Guard(() => RunAsync(() => gate.RunAsync(() =>
@@ -48,7 +48,7 @@ public abstract class InferenceGrainBase(TrainingGate gate, ILocalSiloDetails si
         return new GenerationResult(text, silo.SiloAddress.ToString(), stopwatch.Elapsed.TotalSeconds);
     }
 
-    /// <summary>A missing or corrupt checkpoint reaches the caller as a plain ArgumentException naming the file (Models' own exceptions have no codec).</summary>
+    /// <summary>A missing or corrupt checkpoint (the caller's argument) reaches the caller as <see cref="SpecRefusedException"/> naming the file (Models' own exceptions have no codec).</summary>
     private static async Task<T> Guard<T>(Func<Task<T>> work)
     {
         try
@@ -57,7 +57,7 @@ public abstract class InferenceGrainBase(TrainingGate gate, ILocalSiloDetails si
         }
         catch (Exception e) when (e is CheckpointException or FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ArgumentException(e.Message);
+            throw new SpecRefusedException(e.Message);
         }
     }
 }

@@ -2,6 +2,8 @@ using FedOrleans.Contracts;
 using FedOrleans.Grains.Placement;
 using FedOrleans.Models.Jobs;
 using FedOrleans.Models.Specs;
+using FedOrleans.Models.Specs.Yaml;
+using FedOrleans.Models.Torch;
 using Orleans.Runtime;
 
 namespace FedOrleans.Grains.Jobs;
@@ -20,7 +22,7 @@ public sealed class JobRegistryGrain(
         var (spec, errors, _) = JobSpecParser.TryParse(specYaml);
         if (spec is null)
         {
-            throw new ArgumentException(new SpecException($"job {jobId}", errors).Message, nameof(specYaml));
+            throw new SpecRefusedException(new SpecException($"job {jobId}", errors).Message);
         }
         bool gpu = false;
         if (spec.Gpu != GpuRequirement.None)
@@ -28,7 +30,7 @@ public sealed class JobRegistryGrain(
             gpu = gpuSilos.Active().Count > 0;
             if (!gpu && spec.Gpu == GpuRequirement.Required)
             {
-                throw new InvalidOperationException(
+                throw new SpecRefusedException(
                     $"job {jobId} asks for a GPU (gpu: required) but no silo of this cluster advertises one; start a silo with --device cuda (it advertises {FedOrleansNames.DeviceMetadata}=cuda), or set gpu: preferred to fall back to the CPU silos");
             }
         }

@@ -2,6 +2,7 @@ using FedOrleans.Contracts;
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Specs;
+using FedOrleans.Models.Specs.Yaml;
 
 namespace FedOrleans.Grains.Mapping;
 

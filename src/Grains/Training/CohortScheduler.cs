@@ -1,3 +1,4 @@
+using FedOrleans.Models.Federated;
 using FedOrleans.Models.Training;
 using FedOrleans.Models.Training.Cohorts;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
 using FedOrleans.Contracts;
 using FedOrleans.Grains.Common;
 using FedOrleans.Models.Specs;
+using FedOrleans.Models.Specs.Yaml;
 using FedOrleans.Models.Tuning;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -52,18 +53,18 @@ public sealed class TunerGrain(
         var (study, _, errors) = StudyParser.TryParse(studyYaml);
         if (study is null)
         {
-            throw new ArgumentException(new SpecException($"study {Id}", errors).Message, nameof(studyYaml));
+            throw new SpecRefusedException(new SpecException($"study {Id}", errors).Message);
         }
         // The base experiment must parse with every parameter overridden (a wrong path fails here, not in trial 7).
         var probe = study.Overrides(study.Space.Sample(new Random(0)));
         var (experiment, experimentErrors, _) = SpecParser.TryParse(experimentYaml, probe);
         if (experiment is null)
         {
-            throw new ArgumentException(new SpecException($"study {Id}: base experiment with {string.Join(" ", probe)}", experimentErrors).Message, nameof(experimentYaml));
+            throw new SpecRefusedException(new SpecException($"study {Id}: base experiment with {string.Join(" ", probe)}", experimentErrors).Message);
         }
         if (GrainKeys.Trial(Id, study.Trials).Length > 64)
         {
-            throw new ArgumentException($"study id '{Id}' is too long for its trials' experiment ids (at most 59 characters)");
+            throw new SpecRefusedException($"study id '{Id}' is too long for its trials' experiment ids (at most 59 characters)");
         }
         if (state.State.Phase != ExperimentPhase.NotStarted)
         {
@@ -71,7 +72,7 @@ public sealed class TunerGrain(
             {
                 return Status();
             }
-            throw new InvalidOperationException($"study id '{Id}' is already used ({state.State.Phase}, {state.State.Trials.Count} trials); choose another id");
+            throw new IdInUseException($"study id '{Id}' is already used ({state.State.Phase}, {state.State.Trials.Count} trials); choose another id");
         }
         state.State = new TunerState { StudyYaml = studyYaml, ExperimentYaml = experimentYaml, Phase = ExperimentPhase.Running };
         await state.WriteStateAsync();
@@ -202,7 +203,7 @@ public sealed class TunerGrain(
             {
                 await GrainFactory.GetGrain<IExperimentGrain>(GrainKeys.Experiment(record.ExperimentId)).StartAsync(yaml);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            catch (Exception e) when (Refusals.IsRefusal(e))
             {
                 // The cluster refused this trial (unreadable data, a used id): it is a failed trial, the study goes on.
                 record.Phase = ExperimentPhase.Failed;

@@ -1,4 +1,3 @@
-using FedOrleans.Models.Training;
 
 namespace FedOrleans.Models.Federated;
 

@@ -1,5 +1,3 @@
-using FedOrleans.Models.Specs;
-using FedOrleans.Models.Training;
 
 namespace FedOrleans.Models.Federated;
 

@@ -1,6 +1,3 @@
-using FedOrleans.Models.Specs;
-using FedOrleans.Models.Training;
-
 namespace FedOrleans.Models.Federated;
 
 /// <summary>
@@ -8,7 +5,7 @@ namespace FedOrleans.Models.Federated;
 /// gradient descent-ascent under the strategy's <see cref="MinimaxRule"/>; the server takes the plain
 /// (unweighted) average of what they upload, so unlabelled target clients count as much as source clients.
 /// </summary>
-public sealed class MinimaxStrategy(StrategySpec spec, TrainerSettings settings, AdaptationSpec adaptation) : FedAvgStrategy(spec, settings)
+public sealed class MinimaxStrategy(StrategySpec spec, TrainerSettings settings, MinimaxCoefficients coefficients) : FedAvgStrategy(spec, settings)
 {
     public MinimaxSettings Minimax { get; } = new(
         spec.Kind switch
@@ -18,13 +15,13 @@ public sealed class MinimaxStrategy(StrategySpec spec, TrainerSettings settings,
             StrategyKind.FedAvgGda => MinimaxRule.Gda,
             _ => throw new ArgumentException($"{spec.Kind} is not a minimax strategy"),
         },
-        adaptation.Mu, adaptation.DualDecay, adaptation.DecayEvery, adaptation.Coefficient);
+        coefficients.Mu, coefficients.DualDecay, coefficients.DecayEvery, coefficients.Coefficient);
 
     public override string Describe() => Minimax.Rule switch
     {
-        MinimaxRule.FedMM => $"FedMM(mu={Minimax.Mu}, decay={Minimax.DualDecay}/{Minimax.DecayEvery} rounds, {adaptation.Loss} x{Minimax.Coefficient}, fraction={Spec.FractionFit})",
-        MinimaxRule.ProxGda => $"FedProx-GDA(mu={Minimax.Mu}, {adaptation.Loss} x{Minimax.Coefficient}, fraction={Spec.FractionFit})",
-        _ => $"FedAvg-GDA({adaptation.Loss} x{Minimax.Coefficient}, fraction={Spec.FractionFit})",
+        MinimaxRule.FedMM => $"FedMM(mu={Minimax.Mu}, decay={Minimax.DualDecay}/{Minimax.DecayEvery} rounds, {coefficients.Loss} x{Minimax.Coefficient}, fraction={Spec.FractionFit})",
+        MinimaxRule.ProxGda => $"FedProx-GDA(mu={Minimax.Mu}, {coefficients.Loss} x{Minimax.Coefficient}, fraction={Spec.FractionFit})",
+        _ => $"FedAvg-GDA({coefficients.Loss} x{Minimax.Coefficient}, fraction={Spec.FractionFit})",
     };
 
     protected override FitInstructions Instructions(RoundContext round, ClientId client) =>

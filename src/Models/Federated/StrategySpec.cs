@@ -7,7 +7,7 @@ namespace FedOrleans.Models.Federated;
 public sealed record StrategySpec(
     StrategyKind Kind = StrategyKind.FedAvg,
     double FractionFit = 0.1,
-    int MinFitClients = 2,
+    int MinFitClients = 1,
     int MinResults = 1,
     double ProximalMu = 0.01,
     double ServerLearningRate = 1.0,

@@ -19,6 +19,11 @@ public sealed record GraphFederation(Graph Graph, GraphFederationSpec Spec, IRea
         return string.Join('\n', lines) + "\n";
     }
 
+    /// <summary>The split a graph method trains on: one shard holding the whole graph for centralised training, else <see cref="Create"/>.</summary>
+    public static GraphFederation For(GraphMethod method, Graph graph, GraphFederationSpec spec) => method == GraphMethod.Centralised
+        ? new GraphFederation(graph, spec with { Clients = 1 }, [GraphShard.Whole(graph)], 0)
+        : Create(graph, spec);
+
     /// <summary>Splits <paramref name="graph"/> per <paramref name="spec"/>; the same inputs always give the same shards.</summary>
     public static GraphFederation Create(Graph graph, GraphFederationSpec spec)
     {

@@ -1,5 +1,4 @@
 using FedOrleans.Models.Federated;
-using FedOrleans.Models.Training;
 
 namespace FedOrleans.Models.Graphs;
 

@@ -1,5 +1,4 @@
 using FedOrleans.Models.Nn;
-using FedOrleans.Models.Training;
 
 namespace FedOrleans.Models.Graphs;
 

@@ -4,7 +4,7 @@ using FedOrleans.Models.Data;
 using FedOrleans.Models.Llm;
 using FedOrleans.Models.Llm.Gem;
 using FedOrleans.Models.Llm.Pretraining;
-using FedOrleans.Models.Specs;
+using FedOrleans.Models.Torch;
 
 namespace FedOrleans.Models.Jobs;
 

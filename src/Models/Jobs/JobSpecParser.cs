@@ -5,7 +5,8 @@ using FedOrleans.Models.Data;
 using FedOrleans.Models.Llm;
 using FedOrleans.Models.Llm.Gem;
 using FedOrleans.Models.Llm.Pretraining;
-using FedOrleans.Models.Specs;
+using FedOrleans.Models.Specs.Yaml;
+using FedOrleans.Models.Torch;
 using YamlDotNet.RepresentationModel;
 
 namespace FedOrleans.Models.Jobs;
@@ -37,18 +38,19 @@ public static partial class JobSpecParser
     public static (JobSpec? Spec, IReadOnlyList<SpecError> Errors, string CanonicalYaml) TryParse(string yaml, IEnumerable<string>? overrides = null)
     {
         var errors = new List<SpecError>();
-        var root = SpecParser.LoadRoot(yaml, overrides, errors);
+        var root = SpecDocuments.LoadRoot(yaml, overrides, errors);
         if (root is null)
         {
             return (null, errors, yaml);
         }
         var spec = Read(root, errors);
-        return (errors.Count == 0 ? spec : null, errors, SpecParser.Canonical(root));
+        return (errors.Count == 0 ? spec : null, errors, SpecDocuments.Canonical(root));
     }
 
     private static JobSpec Read(YamlMappingNode root, List<SpecError> errors)
     {
-        var top = new YamlFields(root, "", errors);
+        var reading = new SpecReading(errors);
+        var top = new YamlFields(root, reading);
         var name = top.String("name", null, required: true) ?? "unnamed";
         if (!NamePattern().IsMatch(name))
         {
@@ -93,8 +95,6 @@ public static partial class JobSpecParser
                 errors.Add(new SpecError("pretrain.min_lr", $"{training.MinLearningRate} exceeds pretrain.lr ({training.PeakLearningRate})"));
             }
             pretrain = new PretrainJobSettings(p.Enum("preset", LlamaPreset.Nano), Corpus(p, errors), training);
-            p.RejectUnknown("preset", "corpus", "steps", "batch_size", "sequence_length", "lr", "warmup_steps", "min_lr", "weight_decay",
-                "max_grad_norm", "eval_every", "validation_batches");
         }
         else
         {
@@ -122,10 +122,8 @@ public static partial class JobSpecParser
                 errors.Add(new SpecError("gem.text_tokens", $"2 x {textTokens} + {settings.SpecialTokenCount} special token(s) exceeds gem.max_length ({settings.MaxLength}): a reconstruction row would be cut"));
             }
             gem = new GemJobSettings(baseFolder, Corpus(g, errors), settings, batch, textTokens);
-            g.RejectUnknown("base", "corpus", "iterations", "special_tokens", "p", "format", "max_length", "prefix_dropout", "ntp_iterations",
-                "ntp_lr", "contrastive_lr", "batch_size", "text_tokens");
         }
-        top.RejectUnknown("name", "kind", "seed", "gpu", "checkpoint_every", "report_every", "pretrain", "gem", "smore");
+        reading.RejectUnasked();
         return new JobSpec(name, kind, seed, gpu, checkpointEvery, reportEvery, pretrain, gem, smore);
     }
 
@@ -166,6 +164,8 @@ public static partial class JobSpecParser
                 adapter = new LoraSettings(rank, 2.0 * rank);
                 break;
         }
+        // One file serves every adapter kind (--set adapter=lora, or a sweep over kinds): the other kinds' keys are accepted and ignored.
+        s.Tolerate("experts", "active", "ranks", "fan_outs", "gate_dims", "down_projection");
         try
         {
             switch (adapter)
@@ -206,7 +206,6 @@ public static partial class JobSpecParser
                 WeightDecay: s.Double("weight_decay", 0, 0, 10),
                 Seed: seed);
         string[] keys = ["base", "task", "adapter", "rank", "experts", "active", "ranks", "fan_outs", "gate_dims", "down_projection", "gate", "targets"];
-        s.RejectUnknown(federated ? keys : [.. keys, "epochs", "batch_size", "lr", "weight_decay"]);
         return new SmoreJobSettings(baseFolder, task, adapter, targets, fineTune);
     }
 

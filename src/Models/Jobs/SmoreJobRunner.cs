@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using FedOrleans.Models.Adapters;
 using FedOrleans.Models.Adapters.FineTuning;
 using FedOrleans.Models.Data;
+using FedOrleans.Models.Federated;
 using FedOrleans.Models.Llm;
 using FedOrleans.Models.Llm.Tokenization;
 using FedOrleans.Models.Training;

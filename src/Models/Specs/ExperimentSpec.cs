@@ -3,15 +3,16 @@ using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Federated;
 using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Nn;
+using FedOrleans.Models.Torch;
 using FedOrleans.Models.Training;
 
 namespace FedOrleans.Models.Specs;
 
 /// <summary>
-/// One experiment, as validated from YAML (see <see cref="SpecParser"/> and experiments/*.yaml).
-/// Immutable; sent to the experiment grain and persisted with it. With <see cref="Adaptation"/> it is a
-/// federated domain-adaptation experiment (FedMM and its baselines);
-/// with <see cref="Graph"/> a node-classification experiment on a graph (ASFGNN and its baselines).
+/// One experiment, as validated from YAML (see <see cref="SpecParser"/> and experiments/*.yaml). Immutable; sent to the
+/// experiment grain and persisted with it. <see cref="Workload"/> says what kind of experiment it is (image
+/// classification, domain adaptation, graph, adapter) and holds what only that kind has; it builds the experiment's
+/// <see cref="IFederatedWorkload"/>.
 /// </summary>
 public sealed record ExperimentSpec(
     string Name,
@@ -26,29 +27,22 @@ public sealed record ExperimentSpec(
     TimeSpan RoundTimeout,
     int EvaluateEvery,
     FaultSpec Faults,
-    AdaptationSpec? Adaptation = null,
+    WorkloadSpec Workload,
     int EvaluateSamples = 0,
     GpuRequirement Gpu = GpuRequirement.None,
-    GraphSpec? Graph = null,
-    Jobs.SmoreJobSettings? Adapter = null,
     ExecutionMode Execution = ExecutionMode.Single)
 {
-    /// <summary>The graph experiment this spec describes (null for image experiments): method, federation and settings for <see cref="GraphSimulation"/>.</summary>
-    public GraphExperimentSpec? GraphExperiment => Graph is null ? null : new GraphExperimentSpec(
-        Name, Seed, Rounds, Graph.Data,
-        new GraphFederationSpec(Graph.Partition, Federation.Clients, Federation.Seed, Federation.Alpha, Federation.MinSize, Graph.CrossClientEdges),
-        Strategy.Kind switch
-        {
-            StrategyKind.Asfgnn => GraphMethod.Asfgnn,
-            StrategyKind.LocalOnly => GraphMethod.LocalOnly,
-            _ when Federation.Clients == 1 => GraphMethod.Centralised,
-            _ => GraphMethod.FedAvg,
-        },
-        Graph.Model, Train, Graph.Asfgnn, EvaluateEvery);
+    /// <summary>The server strategy this spec names, with the domain-adaptation section's coefficients for the minimax strategies.</summary>
+    public IFederatedStrategy CreateStrategy() => StrategyFactory.Create(Strategy, Train, Workload is DomainAdaptationWorkloadSpec { Adaptation: var a }
+        ? new MinimaxCoefficients(a.Loss.ToString(), a.Mu, a.DualDecay, a.DecayEvery, a.Coefficient)
+        : null);
 
-    /// <summary>All clients: the <see cref="Federation"/>'s (source) clients and, for domain adaptation, the target clients after them.</summary>
-    public int TotalClients => Federation.Clients + (Adaptation?.TargetClients ?? 0);
+    /// <summary>All clients: the <see cref="Federation"/>'s and, for domain adaptation, the target clients after them.</summary>
+    public int TotalClients => Workload.TotalClients(this);
 
-    /// <summary>The dataset accuracy is measured on: the target domain's test set under adaptation, else the dataset's.</summary>
-    public DatasetName EvaluationDataset => Adaptation?.Target ?? Dataset;
+    /// <summary>The model and the data, in one line.</summary>
+    public string Describe() => Workload.Describe(this);
+
+    /// <summary>Builds this experiment's workload from a silo's data.</summary>
+    public Task<IFederatedWorkload> CreateWorkloadAsync(IWorkloadData data) => Workload.CreateAsync(this, data);
 }

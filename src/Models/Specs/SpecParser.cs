@@ -4,6 +4,8 @@ using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Federated;
 using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Nn;
+using FedOrleans.Models.Specs.Yaml;
+using FedOrleans.Models.Torch;
 using FedOrleans.Models.Training;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -35,97 +37,49 @@ public static partial class SpecParser
     public static (ExperimentSpec? Spec, IReadOnlyList<SpecError> Errors, string CanonicalYaml) TryParse(string yaml, IEnumerable<string>? overrides = null)
     {
         var errors = new List<SpecError>();
-        var root = LoadRoot(yaml, overrides, errors);
+        var root = SpecDocuments.LoadRoot(yaml, overrides, errors);
         if (root is null)
         {
             return (null, errors, yaml);
         }
-        var spec = Read(root, errors);
-        return (errors.Count == 0 ? spec : null, errors, Canonical(root));
+        var spec = Read(root, new SpecReading(errors));
+        return (errors.Count == 0 ? spec : null, errors, SpecDocuments.Canonical(root));
     }
 
     /// <summary>
-    /// Loads a YAML mapping and applies <c>path.to.key=value</c> overrides to it; null (with the error) when the
-    /// text is not a YAML mapping. Shared by every spec kind (experiments, jobs) so all read YAML the same way.
+    /// Every key an experiment spec can have, with its type, default and range, and the kinds of experiment that read it:
+    /// what the parser asks for, recorded by reading one bare spec of each kind (the table behind unknown-key errors and
+    /// <c>fedorleans spec keys</c>). A key whose type or range differs between kinds (<c>model.kind</c>) has a row per kind.
     /// </summary>
-    public static YamlMappingNode? LoadRoot(string yaml, IEnumerable<string>? overrides, List<SpecError> errors)
+    public static IReadOnlyList<(SpecKey Key, IReadOnlyList<string> Kinds)> Keys()
     {
-        YamlMappingNode root;
-        try
+        (string Kind, string Yaml)[] kinds =
+        [
+            ("image", "name: keys\n"), ("adaptation", "name: keys\nadaptation: {}\n"),
+            ("graph", "name: keys\ngraph: {}\n"), ("adapter", "name: keys\nadapter: {}\n"),
+            ("adapter", "name: keys\nadapter: { adapter: mixlora }\n"),
+        ];
+        var rows = new Dictionary<SpecKey, List<string>>();
+        foreach (var (kind, yaml) in kinds)
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode mapping)
+            var reading = new SpecReading([]);
+            Read(SpecDocuments.LoadRoot(yaml, null, reading.Errors)!, reading);
+            foreach (var key in reading.Keys)
             {
-                errors.Add(new SpecError("(document)", "the spec must be a YAML mapping (key: value lines)"));
-                return null;
+                var list = rows.TryGetValue(key, out var found) ? found : rows[key] = [];
+                if (!list.Contains(kind))
+                {
+                    list.Add(kind);
+                }
             }
-            root = mapping;
         }
-        catch (YamlException e)
-        {
-            errors.Add(new SpecError($"(line {e.Start.Line}, column {e.Start.Column})", $"not valid YAML: {e.Message}"));
-            return null;
-        }
-        catch (InvalidOperationException e)
-        {
-            errors.Add(new SpecError("(document)", $"not valid YAML: {e.Message}"));
-            return null;
-        }
-        foreach (var o in overrides ?? [])
-        {
-            ApplyOverride(root, o, errors);
-        }
-        return root;
+        return rows.Select(r => (r.Key, (IReadOnlyList<string>)r.Value)).ToList();
     }
 
-    /// <summary>The YAML text of <paramref name="root"/> (overrides applied): what is sent to the cluster.</summary>
-    public static string Canonical(YamlMappingNode root)
+    private static ExperimentSpec Read(YamlMappingNode root, SpecReading reading)
     {
-        var writer = new StringWriter();
-        new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
-        return writer.ToString();
-    }
-
-    private static void ApplyOverride(YamlMappingNode root, string assignment, List<SpecError> errors)
-    {
-        int eq = assignment.IndexOf('=');
-        if (eq <= 0)
-        {
-            errors.Add(new SpecError($"--set {assignment}", "must look like path.to.key=value, e.g. --set rounds=5"));
-            return;
-        }
-        var path = assignment[..eq].Trim().Split('.');
-        var text = assignment[(eq + 1)..].Trim();
-        YamlNode value;
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader("v: " + text));
-            value = ((YamlMappingNode)stream.Documents[0].RootNode).Children[new YamlScalarNode("v")];
-        }
-        catch (YamlException e)
-        {
-            errors.Add(new SpecError(assignment[..eq], $"--set value '{text}' is not valid YAML: {e.Message}"));
-            return;
-        }
-        var node = root;
-        for (int i = 0; i < path.Length - 1; i++)
-        {
-            var key = new YamlScalarNode(path[i]);
-            if (!node.Children.TryGetValue(key, out var child) || child is not YamlMappingNode childMapping)
-            {
-                childMapping = new YamlMappingNode();
-                node.Children[key] = childMapping;
-            }
-            node = childMapping;
-        }
-        node.Children[new YamlScalarNode(path[^1])] = value;
-    }
-
-    private static ExperimentSpec Read(YamlMappingNode root, List<SpecError> errors)
-    {
-        var top = new YamlFields(root, "", errors);
+        var errors = reading.Errors;
+        var top = new YamlFields(root, reading);
         var name = top.String("name", null, required: true) ?? "unnamed";
         if (!NamePattern().IsMatch(name))
         {
@@ -167,9 +121,10 @@ public static partial class SpecParser
             SeedMixer.Mix(seed, SeedMixer.PartitionPurpose),
             Alpha: fed.Double("alpha", 0.5, 0, 1e6, minExclusive: true),
             MinSize: fed.Int("min_size", kind == PartitionKind.Dirichlet ? 10 : isGraph ? 5 : 1, 0, 1_000_000),
-            ClassesPerClient: fed.Int("classes_per_client", 2, 1, 1000),
-            ShardsPerClient: fed.Int("shards_per_client", 2, 1, 1000),
-            UnlabelledClients: fed.Int("unlabelled_clients", 0, 0, MaxClients));
+            // Image partitions only: a graph's nodes are split by graph.partition's own rules.
+            ClassesPerClient: isGraph ? 2 : fed.Int("classes_per_client", 2, 1, 1000),
+            ShardsPerClient: isGraph ? 2 : fed.Int("shards_per_client", 2, 1, 1000),
+            UnlabelledClients: isGraph ? 0 : fed.Int("unlabelled_clients", 0, 0, MaxClients));
         if (federation.UnlabelledClients > clients)
         {
             errors.Add(new SpecError("federation.unlabelled_clients", $"{federation.UnlabelledClients} exceeds federation.clients ({clients})"));
@@ -178,26 +133,19 @@ public static partial class SpecParser
         {
             errors.Add(new SpecError("federation.alpha", $"only applies to partition: dirichlet (partition is {(isGraph ? YamlFields.EnumName(graphPartition) : YamlFields.EnumName(kind))})"));
         }
-        if (isGraph)
-        {
-            fed.RejectUnknown("clients", "partition", "alpha", "min_size", "cross_client_edges");
-        }
-        else
-        {
-            fed.RejectUnknown("clients", "partition", "alpha", "min_size", "classes_per_client", "shards_per_client", "unlabelled_clients");
-        }
         bool crossClientEdges = isGraph && fed.Bool("cross_client_edges", false);
 
         var modelFields = top.Section("model");
-        var modelKind = isGraph ? ModelKind.Logistic : modelFields.Enum("kind", ModelKind.Logistic);
-        var hidden = isGraph ? [] : modelFields.IntList("hidden", modelKind == ModelKind.Mlp ? [200, 200] : [], 1, 100_000);
-        if (!isGraph && modelFields.Has("hidden") && modelKind != ModelKind.Mlp)
+        // An image model (a graph's is read with the graph section; an adapter experiment's model is its checkpoint).
+        bool imageModel = !isGraph && !isAdapter;
+        var modelKind = imageModel ? modelFields.Enum("kind", ModelKind.Logistic) : ModelKind.Logistic;
+        var hidden = imageModel ? modelFields.IntList("hidden", modelKind == ModelKind.Mlp ? [200, 200] : [], 1, 100_000) : [];
+        if (imageModel && modelFields.Has("hidden") && modelKind != ModelKind.Mlp)
         {
             errors.Add(new SpecError("model.hidden", $"only applies to kind: mlp (kind is {YamlFields.EnumName(modelKind)})"));
         }
         if (!isGraph)
         {
-            modelFields.RejectUnknown("kind", "hidden");
         }
         if (isAdapter && (top.Has("model") || top.Has("adaptation") || isGraph))
         {
@@ -214,7 +162,6 @@ public static partial class SpecParser
             Momentum: t.Double("momentum", 0, 0, 0.9999),
             WeightDecay: t.Double("weight_decay", 0, 0, 10),
             LocalSteps: t.Int("local_steps", 0, 0, 1_000_000));
-        t.RejectUnknown("epochs", "batch_size", "lr", "optimizer", "momentum", "weight_decay", "local_steps");
 
         var s = top.Section("strategy");
         var strategy = new StrategySpec(
@@ -228,7 +175,6 @@ public static partial class SpecParser
             Beta1: s.Double("beta1", 0.9, 0, 0.9999),
             Beta2: s.Double("beta2", 0.99, 0, 0.99999),
             Tau: s.Double("tau", 1e-3, 0, 10, minExclusive: true));
-        s.RejectUnknown("kind", "fraction_fit", "min_fit_clients", "min_results", "proximal_mu", "server_lr", "server_momentum", "beta1", "beta2", "tau");
         AdaptationSpec? adaptation = null;
         if (top.Has("adaptation"))
         {
@@ -242,7 +188,6 @@ public static partial class SpecParser
                 Mu: a.Double("mu", 2.0, 0, 1e6, minExclusive: true),
                 DualDecay: a.Double("dual_decay", 1.05, 1.0, 10),
                 DecayEvery: a.Double("decay_every", 100, 0, 1e9, minExclusive: true));
-            a.RejectUnknown("target", "target_clients", "loss", "coefficient", "mu", "dual_decay", "decay_every");
             if (modelKind != ModelKind.Cnn)
             {
                 errors.Add(new SpecError("model.kind", $"domain adaptation uses the FedMM CNN; set kind: cnn (is {YamlFields.EnumName(modelKind)})"));
@@ -298,11 +243,17 @@ public static partial class SpecParser
         {
             errors.Add(new SpecError("faults.fail_clients", $"client {c} does not exist; clients are 0..{clients - 1}"));
         }
-        f.RejectUnknown("fail_clients", "dropout_rate");
 
-        top.RejectUnknown("name", "seed", "rounds", "dataset", "trainer", "round_timeout_s", "evaluate_every", "federation", "model", "train", "strategy", "faults", "adaptation", "evaluate_samples", "gpu", "graph", "adapter", "execution");
+        reading.RejectUnasked();
+        WorkloadSpec workload = (adaptation, graph, adapter) switch
+        {
+            ({ } a, _, _) => new DomainAdaptationWorkloadSpec(a),
+            (_, { } g, _) => new GraphWorkloadSpec(g),
+            (_, _, { } ad) => new AdapterWorkloadSpec(ad),
+            _ => new ImageClassificationWorkloadSpec(),
+        };
         return new ExperimentSpec(name, seed, rounds, dataset, federation, new ModelSpec(modelKind, hidden, adaptation?.Loss), trainer, train, strategy,
-            TimeSpan.FromSeconds(timeout), evaluateEvery, faults, adaptation, evaluateSamples, gpu, graph, adapter, execution);
+            TimeSpan.FromSeconds(timeout), evaluateEvery, faults, workload, evaluateSamples, gpu, execution);
     }
 
     /// <summary>The graph section, and for graph experiments the model section's GNN fields (kind gcn/sage, hidden, dropout, activation).</summary>
@@ -326,13 +277,11 @@ public static partial class SpecParser
             g.Double("beta", 0.5, 0, 1),
             g.Double("rho", 1.0, 0, 1e3),
             g.Int("second_steps", 10, 0, 10_000));
-        g.RejectUnknown("dataset", "features", "normalise_features", "train_fraction", "validation_fraction", "split_seed", "beta", "rho", "second_steps");
         var model = new GnnSpec(
             modelFields.Enum("kind", GnnKind.Gcn),
             modelFields.Int("hidden", 16, 1, 100_000),
             modelFields.Double("dropout", 0.5, 0, 0.95),
             modelFields.Enum("activation", GnnActivation.Relu));
-        modelFields.RejectUnknown("kind", "hidden", "dropout", "activation");
         return new GraphSpec(data, GraphPartitionKind.Random, false, model, asfgnn);
     }
 

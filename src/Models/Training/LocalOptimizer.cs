@@ -1,3 +1,4 @@
+using FedOrleans.Models.Federated;
 using FedOrleans.Models.Torch;
 using TorchSharp;
 using static TorchSharp.torch;

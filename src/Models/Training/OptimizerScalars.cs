@@ -1,3 +1,4 @@
+using FedOrleans.Models.Federated;
 using TorchSharp;
 
 namespace FedOrleans.Models.Training;

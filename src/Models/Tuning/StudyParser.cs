@@ -1,5 +1,6 @@
 using System.Globalization;
 using FedOrleans.Models.Specs;
+using FedOrleans.Models.Specs.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -56,7 +57,8 @@ public static class StudyParser
         {
             return (null, null, [new SpecError($"(line {e.Start.Line}, column {e.Start.Column})", $"not valid YAML: {e.Message}")]);
         }
-        var top = new YamlFields(root, "", errors);
+        var reading = new SpecReading(errors);
+        var top = new YamlFields(root, reading);
         var name = top.String("name", null, required: true) ?? "study";
         var experiment = top.String("experiment", null, required: true);
         var seed = top.ULong("seed", 0);
@@ -65,17 +67,21 @@ public static class StudyParser
         var parallel = top.Int("parallel", 2, 1, 1000);
         var options = new BayesianOptions(InitialRandom: top.Int("initial_random", 5, 1, MaxTrials), Ard: top.Bool("ard", true));
         var parameters = new List<SearchParameter>();
-        if (root.Children.TryGetValue(new YamlScalarNode("space"), out var spaceNode) && spaceNode is YamlMappingNode space)
+        if (top.Has("space") && root.Children.TryGetValue(new YamlScalarNode("space"), out var spaceNode) && spaceNode is YamlMappingNode space)
         {
             foreach (var (keyNode, valueNode) in space.Children)
             {
                 var key = (keyNode as YamlScalarNode)?.Value ?? "";
-                var p = new YamlFields(valueNode as YamlMappingNode, $"space.{key}", errors);
+                var p = new YamlFields(valueNode as YamlMappingNode, $"space.{key}", reading);
                 var kind = p.Enum("kind", ParameterKind.Uniform, required: true);
                 if (kind != ParameterKind.Categorical && !(p.Has("low") && p.Has("high")))
                 {
                     errors.Add(new SpecError($"space.{key}", "needs low and high"));
                     continue;
+                }
+                if (kind == ParameterKind.Categorical)
+                {
+                    _ = p.Has("choices");   // read below from the node itself (a list of names or numbers)
                 }
                 try
                 {
@@ -90,7 +96,6 @@ public static class StudyParser
                 {
                     errors.Add(new SpecError($"space.{key}", e.Message));
                 }
-                p.RejectUnknown("kind", "low", "high", "choices");
             }
         }
         else
@@ -101,7 +106,7 @@ public static class StudyParser
         {
             errors.Add(new SpecError("space", "needs at least one parameter"));
         }
-        top.RejectUnknown("name", "experiment", "seed", "optimizer", "trials", "parallel", "initial_random", "ard", "space");
+        reading.RejectUnasked();
         if (errors.Count > 0)
         {
             return (null, experiment, errors);

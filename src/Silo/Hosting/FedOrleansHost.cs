@@ -59,7 +59,15 @@ public static class FedOrleansHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.AddCommandLine(args, Switches.ToDictionary());
-        var hosting = builder.Configuration.GetSection(SiloHostingOptions.Section).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
+        SiloHostingOptions hosting;
+        try
+        {
+            hosting = builder.Configuration.GetSection(SiloHostingOptions.Section).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
+        }
+        catch (InvalidOperationException e) when (!Enum.TryParse<ClusteringKind>(builder.Configuration[$"{SiloHostingOptions.Section}:Clustering"] ?? "localhost", ignoreCase: true, out _))
+        {
+            throw new ArgumentException($"--clustering (FedOrleans:Silo:Clustering) is '{builder.Configuration[$"{SiloHostingOptions.Section}:Clustering"]}'; allowed: localhost, redis, kubernetes", e);
+        }
         var training = builder.Configuration.GetSection(TrainingOptions.Section).Get<TrainingOptions>() ?? new TrainingOptions();
         configure?.Invoke(hosting, training);
         Validate(hosting);
@@ -68,8 +76,8 @@ public static class FedOrleansHost
             ? ClusterTls.Load(hosting.TlsCertificate, hosting.TlsPassword, "--tls-certificate (FedOrleans:Silo:TlsCertificate)")
             : null;
         builder.Services.AddSingleton(hosting);
-        bool kubernetes = hosting.Clustering == "kubernetes";
-        bool redis = hosting.Clustering == "redis" || kubernetes;
+        bool kubernetes = hosting.Clustering == ClusteringKind.Kubernetes;
+        bool redis = hosting.Clustering == ClusteringKind.Redis || kubernetes;
         builder.UseOrleans(silo =>
         {
             if (redis)
@@ -173,13 +181,9 @@ public static class FedOrleansHost
 
     private static void Validate(SiloHostingOptions hosting)
     {
-        if (hosting.Clustering is not ("localhost" or "redis" or "kubernetes"))
+        if (hosting.Clustering is ClusteringKind.Redis or ClusteringKind.Kubernetes && !System.Text.RegularExpressions.Regex.IsMatch(hosting.Redis, "^[A-Za-z0-9.-]+:[0-9]{1,5}$"))
         {
-            throw new ArgumentException($"--clustering (FedOrleans:Silo:Clustering) is '{hosting.Clustering}'; allowed: localhost, redis, kubernetes");
-        }
-        if (hosting.Clustering is "redis" or "kubernetes" && !System.Text.RegularExpressions.Regex.IsMatch(hosting.Redis, "^[A-Za-z0-9.-]+:[0-9]{1,5}$"))
-        {
-            throw new ArgumentException($"--clustering {hosting.Clustering} needs --redis HOST:PORT (FedOrleans:Silo:Redis), e.g. --redis 127.0.0.1:6379; got '{hosting.Redis}'");
+            throw new ArgumentException($"--clustering {hosting.Clustering.ToString().ToLowerInvariant()} needs --redis HOST:PORT (FedOrleans:Silo:Redis), e.g. --redis 127.0.0.1:6379; got '{hosting.Redis}'");
         }
         if ((hosting.DashboardUser.Length > 0) != (hosting.DashboardPassword.Length > 0))
         {

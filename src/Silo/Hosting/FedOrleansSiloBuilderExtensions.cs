@@ -76,7 +76,7 @@ public static class FedOrleansSiloBuilderExtensions
         silo.Services.AddPlacementFilter<GpuPlacementFilterStrategy, GpuPlacementFilterDirector>(ServiceLifetime.Singleton);
         silo.Services.AddSingleton<GpuSilos>();
         silo.Services.AddSingleton<DatasetStore>();
-        silo.Services.AddSingleton<FederationCache>();
+        silo.Services.AddSingleton<WorkloadCache>();
         silo.Services.AddHostedService<TorchStartup>();
         return silo;
     }

@@ -25,7 +25,7 @@ public sealed class SiloHostingOptions
     /// (membership, grain state and reminders in Redis) or <c>kubernetes</c> (Redis as well, plus Orleans'
     /// Kubernetes hosting: pod identity from the downward API, defunct silo pods deleted).
     /// </summary>
-    public string Clustering { get; set; } = "localhost";
+    public ClusteringKind Clustering { get; set; } = ClusteringKind.Localhost;
 
     /// <summary>The Redis server for <see cref="Clustering"/> <c>redis</c>, as HOST:PORT.</summary>
     public string Redis { get; set; } = "";
@@ -48,4 +48,12 @@ public sealed class SiloHostingOptions
     public string ClusterId { get; set; } = "fedorleans";
 
     public string ServiceId { get; set; } = "fedorleans";
+}
+
+/// <summary>How silos find each other (<c>--clustering</c>); see <see cref="SiloHostingOptions.Clustering"/>.</summary>
+public enum ClusteringKind
+{
+    Localhost,
+    Redis,
+    Kubernetes,
 }

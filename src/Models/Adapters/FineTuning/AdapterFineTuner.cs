@@ -1,3 +1,4 @@
+using FedOrleans.Models.Federated;
 using FedOrleans.Models.Llm;
 using FedOrleans.Models.Torch;
 using FedOrleans.Models.Training;

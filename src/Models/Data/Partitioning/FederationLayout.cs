@@ -1,11 +1,9 @@
-using FedOrleans.Models.Specs;
-
 namespace FedOrleans.Models.Data.Partitioning;
 
 /// <summary>
-/// Which data each client of an experiment holds. Clients 0..N-1 hold the spec's dataset, partitioned
-/// by the spec; under domain adaptation clients N..N+T-1 hold an IID split of the target domain's
-/// training set, unlabelled. A pure function of the spec and the labels, so every silo agrees.
+/// Which data each client of an experiment holds. Clients 0..N-1 hold the source dataset, partitioned
+/// by the partition spec; under domain adaptation clients N..N+T-1 hold an IID split of the target domain's
+/// training set, unlabelled. A pure function of the partition spec and the labels, so every silo agrees.
 /// </summary>
 public sealed class FederationLayout
 {
@@ -22,15 +20,20 @@ public sealed class FederationLayout
 
     public int Clients => Source.Clients + (Target?.Clients ?? 0);
 
-    public static FederationLayout Create(ExperimentSpec spec, int[] sourceLabels, int[]? targetLabels, int numClasses)
+    /// <param name="partition">How the source dataset is split (its seed also seeds the target split).</param>
+    /// <param name="targetClients">Unlabelled target-domain clients after the source clients (0: no adaptation).</param>
+    /// <param name="sourceLabels">The source training set's labels.</param>
+    /// <param name="targetLabels">The target training set's labels (for the partition report only); needed when <paramref name="targetClients"/> &gt; 0.</param>
+    /// <param name="numClasses">The number of classes.</param>
+    public static FederationLayout Create(PartitionSpec partition, int targetClients, int[] sourceLabels, int[]? targetLabels, int numClasses)
     {
-        var source = Partitioner.Create(spec.Federation, sourceLabels, numClasses);
+        var source = Partitioner.Create(partition, sourceLabels, numClasses);
         Partition? target = null;
-        if (spec.Adaptation is { } a)
+        if (targetClients > 0)
         {
             var labels = targetLabels ?? throw new ArgumentException("domain adaptation needs the target domain's labels (for the partition report only)");
-            var split = Partitioner.Create(new PartitionSpec(PartitionKind.Iid, a.TargetClients, spec.Federation.Seed ^ 0x7A7A), labels, numClasses);
-            target = new Partition(split.ClientIndices, Enumerable.Repeat(true, a.TargetClients).ToArray());
+            var split = Partitioner.Create(new PartitionSpec(PartitionKind.Iid, targetClients, partition.Seed ^ 0x7A7A), labels, numClasses);
+            target = new Partition(split.ClientIndices, Enumerable.Repeat(true, targetClients).ToArray());
         }
         return new FederationLayout(source, target);
     }

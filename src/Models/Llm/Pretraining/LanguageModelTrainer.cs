@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FedOrleans.Models.Federated;
 using FedOrleans.Models.Torch;
 using FedOrleans.Models.Training;
 using TorchSharp.Modules;

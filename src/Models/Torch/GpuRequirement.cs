@@ -1,4 +1,4 @@
-namespace FedOrleans.Models.Specs;
+namespace FedOrleans.Models.Torch;
 
 /// <summary>
 /// Whether an experiment's client training must run on GPU silos (spec key <c>gpu</c>): <c>none</c> (any

@@ -1,4 +1,4 @@
-namespace FedOrleans.Models.Training;
+namespace FedOrleans.Models.Graphs;
 
 /// <summary>What of a graph model is shared with the server and what stays with the client.</summary>
 public enum GraphTrainerMode

@@ -1,4 +1,4 @@
-namespace FedOrleans.Models.Specs;
+namespace FedOrleans.Models.Specs.Yaml;
 
 /// <summary>A spec has errors; <see cref="Errors"/> lists all of them, each with its YAML path.</summary>
 public sealed class SpecException(string source, IReadOnlyList<SpecError> errors)

@@ -1,38 +1,75 @@
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
-namespace FedOrleans.Models.Specs;
+namespace FedOrleans.Models.Specs.Yaml;
 
 /// <summary>
-/// Reads typed fields out of one YAML mapping, collecting every error with its path instead of
-/// stopping at the first, and reporting keys nobody asked for.
+/// Reads typed fields out of one YAML mapping, collecting every error with its path instead of stopping at the first.
+/// Each key is named once, where it is read: every read records the key (and its type, default and range, for the
+/// listing of <see cref="SpecReading.Keys"/>), and at the end <see cref="SpecReading.RejectUnasked"/> reports the keys
+/// of every mapping that no reader asked for.
 /// </summary>
-internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecError> errors)
+internal sealed class YamlFields
 {
+    private readonly YamlMappingNode? _node;
+    private readonly string _path;
+    private readonly SpecReading _reading;
+    private readonly List<SpecError> _errors;
+    private readonly HashSet<string> _asked = new(StringComparer.Ordinal);
 
-    public string PathOf(string key) => path.Length == 0 ? key : $"{path}.{key}";
+    /// <summary>The top-level mapping of a document; its sections share its <see cref="SpecReading"/>.</summary>
+    public YamlFields(YamlMappingNode? node, SpecReading reading)
+        : this(node, "", reading)
+    {
+    }
 
-    public bool Has(string key) => Find(key) is not null;
+    /// <summary>A mapping at <paramref name="path"/> read on its own (a study's search-space entries).</summary>
+    public YamlFields(YamlMappingNode? node, string path, SpecReading reading)
+    {
+        _node = node;
+        _path = path;
+        _reading = reading;
+        _errors = reading.Errors;
+        reading.Add(this);
+    }
+
+    public string PathOf(string key) => _path.Length == 0 ? key : $"{_path}.{key}";
+
+    /// <summary>Whether the key is present (it counts as asked for: the caller decides what it means).</summary>
+    public bool Has(string key)
+    {
+        _asked.Add(key);
+        return Find(key) is not null;
+    }
+
+    /// <summary>
+    /// Accepts keys this reading does not use but another variant of the same section does (another adapter kind's
+    /// settings): they are not reported as unknown. Their types and ranges are checked where a variant reads them.
+    /// </summary>
+    public void Tolerate(params string[] keys) => _asked.UnionWith(keys);
 
     public YamlFields Section(string key)
     {
+        Ask(key, "section", "", "");
         var child = Find(key);
         if (child is not null and not YamlMappingNode)
         {
-            errors.Add(new SpecError(PathOf(key), "must be a mapping of settings"));
+            _errors.Add(new SpecError(PathOf(key), "must be a mapping of settings"));
             child = null;
         }
-        return new YamlFields(child as YamlMappingNode, PathOf(key), errors);
+        return new YamlFields(child as YamlMappingNode, PathOf(key), _reading);
     }
 
     public string? String(string key, string? fallback, bool required = false)
     {
+        Ask(key, "text", required ? "(required)" : fallback ?? "", "");
         var scalar = Scalar(key, required);
         return scalar?.Value ?? fallback;
     }
 
     public bool Bool(string key, bool fallback)
     {
+        Ask(key, "boolean", fallback ? "true" : "false", "true, false");
         var scalar = Scalar(key, false);
         if (scalar?.Value is null)
         {
@@ -40,7 +77,7 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
         }
         if (!bool.TryParse(scalar.Value, out var v))
         {
-            errors.Add(new SpecError(PathOf(key), $"'{scalar.Value}' is not a boolean; allowed: true, false"));
+            _errors.Add(new SpecError(PathOf(key), $"'{scalar.Value}' is not a boolean; allowed: true, false"));
             return fallback;
         }
         return v;
@@ -48,6 +85,7 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
 
     public int Int(string key, int fallback, int min, int max, bool required = false)
     {
+        Ask(key, "integer", required ? "(required)" : Invariant(fallback), $"{Invariant(min)}..{Invariant(max)}");
         var scalar = Scalar(key, required);
         if (scalar?.Value is null)
         {
@@ -55,18 +93,19 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
         }
         if (!int.TryParse(scalar.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
         {
-            errors.Add(new SpecError(PathOf(key), $"'{scalar.Value}' is not an integer; allowed: {min}..{max}"));
+            _errors.Add(new SpecError(PathOf(key), $"'{scalar.Value}' is not an integer; allowed: {min}..{max}"));
             return fallback;
         }
         if (v < min || v > max)
         {
-            errors.Add(new SpecError(PathOf(key), $"{v} is out of range; allowed: {min}..{max}"));
+            _errors.Add(new SpecError(PathOf(key), $"{v} is out of range; allowed: {min}..{max}"));
         }
         return v;
     }
 
     public ulong ULong(string key, ulong fallback)
     {
+        Ask(key, "integer", Invariant(fallback), ">= 0");
         var scalar = Scalar(key, false);
         if (scalar?.Value is null)
         {
@@ -74,7 +113,7 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
         }
         if (!ulong.TryParse(scalar.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
         {
-            errors.Add(new SpecError(PathOf(key), $"'{scalar.Value}' is not a non-negative integer"));
+            _errors.Add(new SpecError(PathOf(key), $"'{scalar.Value}' is not a non-negative integer"));
             return fallback;
         }
         return v;
@@ -82,6 +121,7 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
 
     public double Double(string key, double fallback, double min, double max, bool minExclusive = false)
     {
+        Ask(key, "number", Invariant(fallback), $"{(minExclusive ? "(" : "[")}{Invariant(min)}, {Invariant(max)}]");
         var scalar = Scalar(key, false);
         if (scalar?.Value is null)
         {
@@ -89,13 +129,13 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
         }
         if (!double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
         {
-            errors.Add(new SpecError(PathOf(key), $"'{scalar.Value}' is not a number"));
+            _errors.Add(new SpecError(PathOf(key), $"'{scalar.Value}' is not a number"));
             return fallback;
         }
         if ((minExclusive ? v <= min : v < min) || v > max)
         {
             var low = minExclusive ? $"greater than {min.ToString(CultureInfo.InvariantCulture)}" : $"at least {min.ToString(CultureInfo.InvariantCulture)}";
-            errors.Add(new SpecError(PathOf(key), $"{v.ToString(CultureInfo.InvariantCulture)} is out of range; allowed: {low} and at most {max.ToString(CultureInfo.InvariantCulture)}"));
+            _errors.Add(new SpecError(PathOf(key), $"{v.ToString(CultureInfo.InvariantCulture)} is out of range; allowed: {low} and at most {max.ToString(CultureInfo.InvariantCulture)}"));
         }
         return v;
     }
@@ -103,6 +143,7 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
     /// <summary>An enum written in kebab case (<c>fashion-mnist</c> for FashionMnist).</summary>
     public T Enum<T>(string key, T fallback, bool required = false) where T : struct, System.Enum
     {
+        Ask(key, "choice", required ? "(required)" : EnumName(fallback), string.Join(", ", System.Enum.GetValues<T>().Select(EnumName)));
         var scalar = Scalar(key, required);
         if (scalar?.Value is null)
         {
@@ -116,12 +157,13 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
                 return value;
             }
         }
-        errors.Add(new SpecError(PathOf(key), $"'{scalar.Value}' is not allowed; allowed: {string.Join(", ", System.Enum.GetValues<T>().Select(EnumName))}"));
+        _errors.Add(new SpecError(PathOf(key), $"'{scalar.Value}' is not allowed; allowed: {string.Join(", ", System.Enum.GetValues<T>().Select(EnumName))}"));
         return fallback;
     }
 
     public IReadOnlyList<int> IntList(string key, IReadOnlyList<int> fallback, int min, int max)
     {
+        Ask(key, "list of integers", $"[{string.Join(", ", fallback)}]", $"{Invariant(min)}..{Invariant(max)} each");
         var node = Find(key);
         if (node is null)
         {
@@ -129,7 +171,7 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
         }
         if (node is not YamlSequenceNode sequence)
         {
-            errors.Add(new SpecError(PathOf(key), $"must be a list of integers, e.g. [200, 200]"));
+            _errors.Add(new SpecError(PathOf(key), $"must be a list of integers, e.g. [200, 200]"));
             return fallback;
         }
         var result = new List<int>();
@@ -143,7 +185,7 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
             }
             else
             {
-                errors.Add(new SpecError(itemPath, $"must be an integer in {min}..{max}"));
+                _errors.Add(new SpecError(itemPath, $"must be an integer in {min}..{max}"));
             }
         }
         return result;
@@ -152,6 +194,7 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
     /// <summary>A list of strings, e.g. <c>corpus: [brown, sotu]</c>; a single value is a one-element list.</summary>
     public IReadOnlyList<string> StringList(string key, IReadOnlyList<string> fallback)
     {
+        Ask(key, "list of names", $"[{string.Join(", ", fallback)}]", "");
         var node = Find(key);
         if (node is null)
         {
@@ -165,24 +208,24 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
         };
         if (items.Count == 0 || items.Any(i => i is not YamlScalarNode { Value.Length: > 0 }))
         {
-            errors.Add(new SpecError(PathOf(key), "must be a non-empty list of names, e.g. [brown, sotu]"));
+            _errors.Add(new SpecError(PathOf(key), "must be a non-empty list of names, e.g. [brown, sotu]"));
             return fallback;
         }
         return items.Select(i => ((YamlScalarNode)i).Value!).ToList();
     }
 
-    /// <summary>Reports every key of this mapping that no reader asked for.</summary>
-    public void RejectUnknown(params string[] allowed)
+    /// <summary>Reports every key of this mapping that no reader asked for (<see cref="SpecReading.RejectUnasked"/> calls it at the end).</summary>
+    internal void RejectUnasked()
     {
-        if (node is null)
+        if (_node is null)
         {
             return;
         }
-        foreach (var key in node.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? ""))
+        foreach (var key in _node.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? ""))
         {
-            if (!allowed.Contains(key))
+            if (!_asked.Contains(key))
             {
-                errors.Add(new SpecError(PathOf(key), $"unknown key; allowed here: {string.Join(", ", allowed)}"));
+                _errors.Add(new SpecError(PathOf(key), $"unknown key; allowed here: {string.Join(", ", _asked.Order(StringComparer.Ordinal))}"));
             }
         }
     }
@@ -213,8 +256,16 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
         return sb.ToString();
     }
 
+    private void Ask(string key, string type, string fallback, string allowed)
+    {
+        _asked.Add(key);
+        _reading.Record(new SpecKey(PathOf(key), type, fallback, allowed));
+    }
+
+    private static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+
     private YamlNode? Find(string key) =>
-        node?.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == key).Value;
+        _node?.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == key).Value;
 
     private YamlScalarNode? Scalar(string key, bool required)
     {
@@ -223,13 +274,13 @@ internal sealed class YamlFields(YamlMappingNode? node, string path, List<SpecEr
         {
             if (required)
             {
-                errors.Add(new SpecError(PathOf(key), "is required"));
+                _errors.Add(new SpecError(PathOf(key), "is required"));
             }
             return null;
         }
         if (child is not YamlScalarNode scalar || string.IsNullOrEmpty(scalar.Value))
         {
-            errors.Add(new SpecError(PathOf(key), "must be a single value"));
+            _errors.Add(new SpecError(PathOf(key), "must be a single value"));
             return null;
         }
         return scalar;

@@ -1,4 +1,4 @@
-namespace FedOrleans.Models.Training;
+namespace FedOrleans.Models.Federated;
 
 /// <summary>The client-side optimiser.</summary>
 public enum OptimizerKind

@@ -1,4 +1,4 @@
-namespace FedOrleans.Models.Training;
+namespace FedOrleans.Models.Federated;
 
 /// <summary>
 /// Local training settings. <see cref="ProximalMu"/> &gt; 0 adds FedProx's (mu/2)||w - w_global||^2 to the loss.

@@ -1,11 +1,11 @@
 using FedOrleans.Models.Federated;
-using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Nn;
 using FedOrleans.Models.Torch;
+using FedOrleans.Models.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace FedOrleans.Models.Training;
+namespace FedOrleans.Models.Graphs;
 
 /// <summary>
 /// Full-batch training of a <see cref="GraphNet"/> on a client's subgraph, for the four graph methods.
@@ -26,6 +26,9 @@ public sealed class GraphTrainer(GnnSpec model, GraphTrainerMode mode, AsfgnnSet
     private readonly AsfgnnSettings _asfgnn = asfgnn ?? new AsfgnnSettings();
 
     public GraphTrainerMode Mode => mode;
+
+    /// <summary>The network every client trains.</summary>
+    public GnnSpec Model => model;
 
     /// <summary>Length of the global weight vector: φ for ASFGNN, the whole model otherwise.</summary>
     public int GlobalLength(int features, int classes)
@@ -95,7 +98,7 @@ public sealed class GraphTrainer(GnnSpec model, GraphTrainerMode mode, AsfgnnSet
     }
 
     /// <summary>Accuracy on the shard's owned validation and test nodes: the global model, or the client's own (local-only, ASFGNN).</summary>
-    public GraphEvaluation Evaluate(ModelWeights global, GraphShard shard, float[]? privateState, TrainerSettings settings, CancellationToken ct = default)
+    public ClientEvaluationResult Evaluate(ModelWeights global, GraphShard shard, float[]? privateState, TrainerSettings settings, CancellationToken ct = default)
     {
         TorchRuntime.EnsureThreadConfigured();
         var graph = shard.Graph;
@@ -115,7 +118,7 @@ public sealed class GraphTrainer(GnnSpec model, GraphTrainerMode mode, AsfgnnSet
         int Correct(Tensor idx) => idx.shape[0] == 0 ? 0 : (int)predictions.index_select(0, idx).eq(data.Labels.index_select(0, idx)).sum().item<long>();
         double testLoss = shard.Test.Length == 0 ? 0
             : nn.functional.cross_entropy(logits.index_select(0, data.Test), data.Labels.index_select(0, data.Test), reduction: nn.Reduction.Sum).item<float>();
-        return new GraphEvaluation(Correct(data.Validation), shard.Validation.Length, Correct(data.Test), shard.Test.Length, testLoss);
+        return new ClientEvaluationResult(Correct(data.Validation), shard.Validation.Length, Correct(data.Test), shard.Test.Length, testLoss);
     }
 
     private void Load(GraphNet net, ModelWeights global, float[]? privateState, ulong seed)

@@ -1,4 +1,4 @@
-namespace FedOrleans.Models.Training;
+namespace FedOrleans.Models.Federated;
 
 /// <summary>
 /// Local minimax training settings. <see cref="Coefficient"/> weighs the adversarial loss (the gradient

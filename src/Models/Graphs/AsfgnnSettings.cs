@@ -1,4 +1,4 @@
-namespace FedOrleans.Models.Training;
+namespace FedOrleans.Models.Graphs;
 
 /// <summary>
 /// ASFGNN's client-side choices that the paper's available text leaves open (papers.md 4.4, all configurable):

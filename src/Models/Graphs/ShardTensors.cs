@@ -1,9 +1,8 @@
-using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Nn;
 using FedOrleans.Models.Torch;
 using static TorchSharp.torch;
 
-namespace FedOrleans.Models.Training;
+namespace FedOrleans.Models.Graphs;
 
 /// <summary>
 /// A shard as tensors in the caller's dispose scope: dense features of its visible nodes, the propagation

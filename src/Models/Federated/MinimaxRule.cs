@@ -1,4 +1,4 @@
-namespace FedOrleans.Models.Training;
+namespace FedOrleans.Models.Federated;
 
 /// <summary>How a client's local gradient descent-ascent step treats the global point (papers.md section 3.3).</summary>
 public enum MinimaxRule

@@ -1,4 +1,4 @@
-namespace FedOrleans.Models.Specs;
+namespace FedOrleans.Models.Training;
 
 /// <summary>
 /// How a silo runs a round's fits (spec key <c>execution</c>): <c>single</c> (the default) trains each client on its

@@ -1,0 +1,92 @@
+using FedOrleans.Models.Data;
+using FedOrleans.Models.Data.Partitioning;
+using FedOrleans.Models.Federated;
+using FedOrleans.Models.Nn;
+using FedOrleans.Models.Training.Cohorts;
+
+namespace FedOrleans.Models.Training;
+
+/// <summary>
+/// Image classification, and federated domain adaptation on images: clients hold index shards of a shared labelled
+/// dataset (<see cref="FederationLayout"/>); under adaptation the clients after the source ones hold the target
+/// domain's training images unlabelled and every client runs the minimax trainer. The server evaluates the global
+/// model on the test set (the target domain's under adaptation).
+/// </summary>
+public sealed class ImageWorkload : ICohortWorkload
+{
+    private readonly ModelSpec _model;
+    private readonly DatasetSplits _source;
+    private readonly DatasetSplits? _target;
+    private readonly FederationLayout _layout;
+    private readonly ILocalTrainer _trainer;
+    private readonly int _evaluateSamples;
+
+    /// <param name="model">The model every client trains.</param>
+    /// <param name="trainer">Supervised, or no training at all (<see cref="TrainerKind.NoOp"/>: the framework's own overhead).</param>
+    /// <param name="source">The (labelled) source dataset.</param>
+    /// <param name="target">The target domain under adaptation, else null: then clients run the minimax trainer.</param>
+    /// <param name="layout">Which samples each client holds.</param>
+    /// <param name="execution">Whether a silo trains a round's fits as cohorts (supervised models only).</param>
+    /// <param name="evaluateSamples">Evaluate on the first this many test samples (0: all).</param>
+    public ImageWorkload(ModelSpec model, TrainerKind trainer, DatasetSplits source, DatasetSplits? target, FederationLayout layout,
+        ExecutionMode execution = ExecutionMode.Single, int evaluateSamples = 0)
+    {
+        _model = model;
+        _source = source;
+        _target = target;
+        _layout = layout;
+        _evaluateSamples = evaluateSamples;
+        var test = Test;
+        Shape = new InputShape(Math.Max(source.Train.Channels, test.Channels), test.Height, test.Width, test.NumClasses);
+        _trainer = trainer == TrainerKind.NoOp ? new NoOpTrainer()
+            : target is not null ? new MinimaxTrainer(model, Shape)
+            : new SupervisedTrainer(model, Shape);
+        if (_trainer is SupervisedTrainer && execution == ExecutionMode.Cohort && CohortSupervisedTrainer.Supports(model))
+        {
+            CohortTrainer = new CohortSupervisedTrainer(model, Shape);
+        }
+        Description = $"{model} on {source.Train.Name}{(target is null ? "" : " -> " + target.Train.Name)}";
+    }
+
+    public string Description { get; }
+
+    public int Clients => _layout.Clients;
+
+    public EvaluationSite EvaluationSite => EvaluationSite.Server;
+
+    /// <summary>The model's input shape (3 channels when a grey source meets a colour target).</summary>
+    public InputShape Shape { get; }
+
+    public CohortSupervisedTrainer? CohortTrainer { get; }
+
+    /// <summary>Where accuracy is measured: the target domain's test set under adaptation.</summary>
+    private Dataset Test => (_target ?? _source).Test;
+
+    public ModelWeights InitialGlobal(ulong seed) => new(ModelFactory.InitialWeights(_model, Shape, seed));
+
+    public ClientDescription DescribeClient(int client)
+    {
+        var (_, indices, unlabelled) = _layout.Client(client);
+        return new ClientDescription(indices.Length, unlabelled);
+    }
+
+    public FitOutcome Fit(int client, ModelWeights global, FitInstructions instructions, float[]? privateState, CancellationToken ct) =>
+        _trainer.Fit(global, instructions, Shard(client, privateState), ct);
+
+    public CohortMember CohortMember(int client, ModelWeights global, FitInstructions instructions, float[]? privateState) =>
+        new(global, instructions, Shard(client, privateState));
+
+    public EvaluationResult EvaluateGlobal(ModelWeights global, CancellationToken ct) =>
+        ModelEvaluator.Evaluate(_model, Shape, global, Test, ct, limit: _evaluateSamples);
+
+    public ClientEvaluationResult EvaluateClient(int client, ModelWeights global, float[]? privateState, CancellationToken ct) =>
+        throw new NotSupportedException("an image experiment's server evaluates the global model on the test set");
+
+    public string ClientsCsv() => _layout.ToCsv(_source.Train.Labels, _target?.Train.Labels, _source.Train.NumClasses);
+
+    private ClientShard Shard(int client, float[]? privateState)
+    {
+        var (targetDomain, indices, unlabelled) = _layout.Client(client);
+        return new ClientShard(targetDomain ? _target!.Train : _source.Train, indices, unlabelled, privateState);
+    }
+}
