@@ -36,6 +36,16 @@ public abstract record WorkloadSpec
 
     /// <summary>Builds the workload of <paramref name="spec"/> from a silo's data (CPU-bound parts run on the thread pool).</summary>
     public abstract Task<IFederatedWorkload> CreateAsync(ExperimentSpec spec, IWorkloadData data);
+
+    /// <summary>Image classification, with a target domain's unlabelled clients after the source ones under <paramref name="adaptation"/>.</summary>
+    private protected static async Task<IFederatedWorkload> CreateImageAsync(ExperimentSpec spec, IWorkloadData data, AdaptationSpec? adaptation)
+    {
+        var source = await data.GetAsync(spec.Dataset);
+        var target = adaptation is null ? null : await data.GetAsync(adaptation.Target);
+        var layout = await Task.Run(() => FederationLayout.Create(
+            spec.Federation, adaptation?.TargetClients ?? 0, source.Train.Labels, target?.Train.Labels, source.Train.NumClasses));
+        return new ImageWorkload(spec.Model, spec.Trainer, source, target, layout, spec.Execution, spec.EvaluateSamples);
+    }
 }
 
 /// <summary>Image classification: <c>dataset</c> split over the clients by <c>federation</c>, <c>model</c> trained by <c>trainer</c>.</summary>
@@ -47,12 +57,7 @@ public sealed record ImageClassificationWorkloadSpec : WorkloadSpec
 
     public override string Describe(ExperimentSpec spec) => $"{spec.Model} on {spec.Dataset}";
 
-    public override async Task<IFederatedWorkload> CreateAsync(ExperimentSpec spec, IWorkloadData data)
-    {
-        var source = await data.GetAsync(spec.Dataset);
-        var layout = await Task.Run(() => FederationLayout.Create(spec.Federation, 0, source.Train.Labels, null, source.Train.NumClasses));
-        return new ImageWorkload(spec.Model, spec.Trainer, source, null, layout, spec.Execution, spec.EvaluateSamples);
-    }
+    public override Task<IFederatedWorkload> CreateAsync(ExperimentSpec spec, IWorkloadData data) => CreateImageAsync(spec, data, null);
 }
 
 /// <summary>Federated domain adaptation (FedMM and its baselines): <c>dataset</c> is the labelled source domain, <see cref="Adaptation"/> the unlabelled target.</summary>
@@ -66,13 +71,7 @@ public sealed record DomainAdaptationWorkloadSpec(AdaptationSpec Adaptation) : W
 
     public override string Describe(ExperimentSpec spec) => $"{spec.Model} on {spec.Dataset} -> {Adaptation.Target}";
 
-    public override async Task<IFederatedWorkload> CreateAsync(ExperimentSpec spec, IWorkloadData data)
-    {
-        var source = await data.GetAsync(spec.Dataset);
-        var target = await data.GetAsync(Adaptation.Target);
-        var layout = await Task.Run(() => FederationLayout.Create(spec.Federation, Adaptation.TargetClients, source.Train.Labels, target.Train.Labels, source.Train.NumClasses));
-        return new ImageWorkload(spec.Model, spec.Trainer, source, target, layout, spec.Execution, spec.EvaluateSamples);
-    }
+    public override Task<IFederatedWorkload> CreateAsync(ExperimentSpec spec, IWorkloadData data) => CreateImageAsync(spec, data, Adaptation);
 }
 
 /// <summary>Node classification on a graph split over the clients (ASFGNN and its baselines).</summary>
