@@ -8,7 +8,7 @@ using FedOrleans.Models.Torch;
 namespace FedOrleans.Bench;
 
 /// <summary>
-/// GEM fine-tuning of a checkpoint written by <c>fedorleans lm pretrain</c>, in this process, for the
+/// GEM fine-tuning of a checkpoint written by a <c>fedorleans pretrain</c> job, in this process, for the
 /// evaluation in docs/results/gem.md (until the console has a fine-tune command). Training texts: the
 /// paragraphs of the pre-training documents (every 20th document left out, as in the pre-training validation
 /// split), each cut to <c>--max-tokens</c>, drawn in seeded random batches. Writes two checkpoints:
@@ -70,10 +70,10 @@ public static class GemFinetune
         using var pretrained = LlamaCheckpoint.Load(baseFolder);
         if (pretrained.Config.VocabSize != Gpt2Tokenizer.BaseVocabularySize)
         {
-            throw new ArgumentException($"{baseFolder}: vocabulary {pretrained.Config.VocabSize}; expected a GPT-2 model from lm pretrain without GEM tokens");
+            throw new ArgumentException($"{baseFolder}: vocabulary {pretrained.Config.VocabSize}; expected a GPT-2 model from a pretrain job, without GEM tokens");
         }
         using var model = pretrained.WithAddedTokens(settings.SpecialTokenCount);
-        model.MoveToRuntimeDevice();
+        model.MoveTo(null);
         using var trainer = new GemTrainer(model, tokenizer.AddedTokenIds, settings, seed);
         if (resume is not null)
         {

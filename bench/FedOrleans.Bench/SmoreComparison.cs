@@ -46,7 +46,7 @@ public static class SmoreComparison
         }
         else if (options.Base is { } baseFolder)
         {
-            // A checkpoint given on the command line (e.g. an `lm pretrain` output), read with its own tokenizer.
+            // A checkpoint given on the command line (e.g. a pretrain job's), read with its own tokenizer.
             task = await RealTaskAsync(options.Task, CheckpointTokenizers.ForFolder(baseFolder, []));
             config = LlamaConfig.Load(baseFolder);
             createBase = () => LlamaCheckpoint.Load(baseFolder);

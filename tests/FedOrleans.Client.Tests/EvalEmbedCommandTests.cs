@@ -6,10 +6,13 @@ public sealed class EvalEmbedCommandTests
     public async Task Eval_embed_scores_a_checkpoint_and_writes_json_and_markdown()
     {
         var folder = Cli.TempFolder();
-        var checkpoint = Path.Combine(folder, "tiny");
-        var pretrain = await Cli.RunAsync(folder, "lm", "pretrain", "--corpus", "moby-dick", "--steps", "1", "--batch", "2", "--length", "16",
-            "--eval-every", "1", "--threads", "1", "--out", checkpoint);
+        var id = $"t-eval-{Guid.NewGuid().ToString("N")[..8]}";
+        var pretrain = await Cli.RunAsync(folder, "pretrain", Path.Combine(Cli.RepositoryRoot, "experiments", "pretrain-nano.yaml"), "--id", id,
+            "--set", "pretrain.steps=1", "--set", "checkpoint_every=1", "--set", "pretrain.eval_every=1", "--set", "pretrain.corpus=[moby-dick]",
+            "--set", "pretrain.batch_size=2", "--set", "pretrain.sequence_length=16", "--set", "pretrain.validation_batches=1", "--set", "gpu=none");
         Assert.True(pretrain.ExitCode == 0, pretrain.ToString());
+        using var job = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results", id, "job.json")));
+        var checkpoint = job.RootElement.GetProperty("checkpoint").GetString()!;
 
         // A miniature STS layout: one file a year, four scored pairs and one unscored line each.
         var sts = Path.Combine(folder, "sts");

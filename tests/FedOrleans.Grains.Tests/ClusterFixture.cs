@@ -41,7 +41,6 @@ public static class TestClusters
             .AddOutgoingGrainCallFilter<FitRoundGate>());
         builder.ConfigureClient(client =>
         {
-            client.AddMemoryStreams(FedOrleansNames.StreamProvider);
             // The tests long-poll (WaitForAsync with minutes of patience), like the console: not Orleans' 30 s default.
             client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = FedOrleansSiloBuilderExtensions.ResponseTimeout);
         });

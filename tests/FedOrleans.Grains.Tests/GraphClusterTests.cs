@@ -29,7 +29,6 @@ public sealed class RecordingClusterFixture : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddFedOrleans(o => o.ConcurrentFits = 2).AddIncomingGrainCallFilter<FitPayloadRecorder>().AddOutgoingGrainCallFilter<FitRoundGate>());
-        builder.ConfigureClient(client => client.AddMemoryStreams(FedOrleansNames.StreamProvider));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -12,7 +12,6 @@ public static class CliApp
             RunCommand.Create(stop),
             TuneCommand.Create(stop),
             DataCommands.Create(stop),
-            LmCommands.Create(stop),
             EvalCommands.Create(stop),
             SpecCommands.Create(),
         };

@@ -21,7 +21,7 @@ public static class EvalCommands
     {
         var checkpoint = new Argument<DirectoryInfo?>("checkpoint")
         {
-            Description = "checkpoint folder (lm pretrain, a GEM fine-tune, or a Llama-family checkpoint with its tokenizer files); may be left out when only minilm is evaluated",
+            Description = "checkpoint folder (a pretrain or GEM job's, see its job.json, or a Llama-family checkpoint with its tokenizer files); may be left out when only minilm is evaluated",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var methods = new Option<string[]>("--method")

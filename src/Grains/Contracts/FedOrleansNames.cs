@@ -1,19 +1,10 @@
 namespace FedOrleans.Contracts;
 
-/// <summary>Provider, stream and meter names, in one place.</summary>
+/// <summary>Provider, grain type and meter names, in one place.</summary>
 public static class FedOrleansNames
 {
     /// <summary>Grain storage for experiment and client state.</summary>
     public const string StateStorage = "fedorleans";
-
-    /// <summary>The storage Orleans' stream pub-sub needs for explicit subscriptions.</summary>
-    public const string PubSubStorage = "PubSubStore";
-
-    /// <summary>The stream provider that carries experiment progress.</summary>
-    public const string StreamProvider = "fedorleans-streams";
-
-    /// <summary>Stream namespace of experiment progress; the stream key is the experiment id.</summary>
-    public const string ProgressNamespace = "experiment-progress";
 
     /// <summary>The reminder that revives a running experiment whose grain was deactivated or whose silo died.</summary>
     public const string ResumeReminder = "resume";
@@ -38,9 +29,6 @@ public static class FedOrleansNames
 
     /// <summary>Grain type of fine-tuning jobs that ask for a GPU: only on silos whose <see cref="DeviceMetadata"/> is <c>cuda</c>.</summary>
     public const string GpuJobGrainType = "gpu-job";
-
-    /// <summary>Stream namespace of job progress; the stream key is the job id.</summary>
-    public const string JobProgressNamespace = "job-progress";
 
     /// <summary>Grain type of embedding/generation requests on any silo.</summary>
     public const string InferenceGrainType = "inference";

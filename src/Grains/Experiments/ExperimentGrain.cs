@@ -15,7 +15,6 @@ using FedOrleans.Models.Torch;
 using FedOrleans.Models.Training;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
-using Orleans.Streams;
 
 namespace FedOrleans.Grains.Experiments;
 
@@ -48,7 +47,6 @@ public sealed class ExperimentGrain(
     private ProgressWaiters? _waiters;
     private ExperimentSpec? _spec;
     private readonly BackgroundLoop _loop = new();
-    private IAsyncStream<ExperimentEvent>? _progress;
     private ClientActivity[] _activity = [];
 
     /// <summary>Long polls waiting for progress (created on first use: it needs this grain's <c>Reached</c>).</summary>
@@ -58,8 +56,6 @@ public sealed class ExperimentGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _progress = this.GetStreamProvider(FedOrleansNames.StreamProvider)
-            .GetStream<ExperimentEvent>(StreamId.Create(FedOrleansNames.ProgressNamespace, Id));
         if (state.State.Phase == ExperimentPhase.Running)
         {
             state.State.Resumes++;
@@ -118,7 +114,7 @@ public sealed class ExperimentGrain(
         await GrainFactory.GetGrain<IExperimentRegistryGrain>(IExperimentRegistryGrain.Key).AddAsync(Id);
         _spec = spec;
         logger.LogInformation("{ExperimentId} starts: {Rounds} rounds, {Clients} clients, {Strategy}", Id, spec.Rounds, spec.TotalClients, strategy.Describe());
-        await PublishAsync(null);
+        Publish();
         StartLoop();
         return Status();
     }
@@ -249,7 +245,7 @@ public sealed class ExperimentGrain(
                 metrics.RoundCompleted(Id);
                 logger.LogInformation("{ExperimentId} round {Round}: {Received}/{Sampled} results, {Failed} failures, accuracy {Accuracy:F4}",
                     Id, summary.Round, summary.Received, summary.Sampled, summary.Failed, summary.TestAccuracy);
-                await PublishAsync(summary);
+                Publish();
             }
             await FinishAsync(ExperimentPhase.Completed, null);
         }
@@ -428,7 +424,7 @@ public sealed class ExperimentGrain(
         await UnregisterResumeReminderAsync();
         workloads.Forget(Id);
         logger.LogInformation("{ExperimentId} {Phase} after {Rounds} rounds", Id, phase, state.State.CompletedRounds);
-        await PublishAsync(null);
+        Publish();
     }
 
     private async Task UnregisterResumeReminderAsync()
@@ -440,21 +436,8 @@ public sealed class ExperimentGrain(
         }
     }
 
-    private async Task PublishAsync(RoundSummary? round)
-    {
-        var status = Status();
-        Waiters.Signal();
-        try
-        {
-            await _progress!.OnNextAsync(new ExperimentEvent(status, round));
-        }
-        catch (OrleansException e)
-        {
-            // Progress is a notification: the stream's queue may sit on a silo that just died. The round is
-            // already persisted and watchers also poll, so the experiment goes on.
-            logger.LogWarning(e, "{ExperimentId} round {Round}: progress not published", Id, state.State.CompletedRounds);
-        }
-    }
+    /// <summary>Wakes the long polls (<see cref="IExperimentGrain.WaitForAsync"/>): the one way progress reaches watchers.</summary>
+    private void Publish() => Waiters.Signal();
 
     private bool Reached(int round) =>
         state.State.CompletedRounds >= round || state.State.Phase is not (ExperimentPhase.Running or ExperimentPhase.NotStarted);

@@ -29,6 +29,8 @@ public sealed class DatasetStore(IOptions<TrainingOptions> options, ILogger<Data
 
     public string ResolveCheckpoint(string reference) => JobCheckpoints.Resolve(reference, JobsRoot);
 
+    public TorchSharp.torch.Device Device { get; } = options.Value.TorchDevice;
+
     /// <summary>A graph with its features and split, loaded once per silo (graph-tool's collection fetched first when missing).</summary>
     public Task<Graph> GetGraphAsync(GraphDataSpec spec) => _graphs.GetAsync(spec, LoadGraphAsync);
 

@@ -10,7 +10,6 @@ using FedOrleans.Models.Torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
-using Orleans.Streams;
 
 namespace FedOrleans.Grains.Jobs;
 
@@ -34,7 +33,6 @@ public abstract class FineTuneJobGrainBase(
     private ProgressWaiters? _waiters;
     private JobSpec? _spec;
     private readonly BackgroundLoop _loop = new();
-    private IAsyncStream<JobStatus>? _progress;
 
     /// <summary>Long polls waiting for progress (created on first use: it needs this grain's <c>Reached</c>).</summary>
     private ProgressWaiters Waiters => _waiters ??= new ProgressWaiters(Reached);
@@ -49,8 +47,6 @@ public abstract class FineTuneJobGrainBase(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _progress = this.GetStreamProvider(FedOrleansNames.StreamProvider)
-            .GetStream<JobStatus>(StreamId.Create(FedOrleansNames.JobProgressNamespace, Id));
         if (state.State.Phase == ExperimentPhase.Running)
         {
             state.State.Resumes++;
@@ -97,7 +93,7 @@ public abstract class FineTuneJobGrainBase(
         await this.RegisterOrUpdateReminder(FedOrleansNames.ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         _spec = spec;
         logger.LogInformation("job {JobId} starts: {Kind}, {Steps} steps, checkpoints in {Folder}", Id, spec.Kind, spec.TotalSteps, state.State.CheckpointFolder);
-        await PublishAsync();
+        Publish();
         StartLoop();
         return Status();
     }
@@ -150,7 +146,7 @@ public abstract class FineTuneJobGrainBase(
             runner = await gate.RunAsync(() =>
             {
                 TorchRuntime.EnsureThreadConfigured();
-                return JobRunners.Create(spec, datasets.Cache, resumeFrom);
+                return JobRunners.Create(spec, datasets.Cache, resumeFrom, gate.Device);
             }, ct);
             state.State.Parameters = runner.Parameters;
             state.State.Step = runner.Step;
@@ -169,7 +165,7 @@ public abstract class FineTuneJobGrainBase(
                     state.State.CheckpointStep = runner.Step;
                 }
                 await state.WriteStateAsync(CancellationToken.None);
-                await PublishAsync();
+                Publish();
             }
             await FinishAsync(ExperimentPhase.Completed, null);
         }
@@ -231,7 +227,7 @@ public abstract class FineTuneJobGrainBase(
         await state.WriteStateAsync(CancellationToken.None);
         await UnregisterReminderAsync();
         logger.LogInformation("job {JobId} {Phase} at step {Step}", Id, phase, state.State.Step);
-        await PublishAsync();
+        Publish();
     }
 
     private async Task UnregisterReminderAsync()
@@ -243,19 +239,8 @@ public abstract class FineTuneJobGrainBase(
         }
     }
 
-    private async Task PublishAsync()
-    {
-        Waiters.Signal();
-        try
-        {
-            await _progress!.OnNextAsync(Status());
-        }
-        catch (OrleansException e)
-        {
-            // Progress is a notification; the state is already persisted and watchers also poll.
-            logger.LogWarning(e, "job {JobId} step {Step}: progress not published", Id, state.State.Step);
-        }
-    }
+    /// <summary>Wakes the long polls (<see cref="IFineTuneJobGrain.WaitForAsync"/>): the one way progress reaches watchers.</summary>
+    private void Publish() => Waiters.Signal();
 
     private bool Reached(int step) =>
         state.State.Step >= step || state.State.Phase is not (ExperimentPhase.Running or ExperimentPhase.NotStarted);

@@ -27,7 +27,7 @@ public abstract class InferenceGrainBase(TrainingGate gate, ILocalSiloDetails si
         var vectors = await Guard(() => RunAsync(() => gate.RunAsync(() =>
         {
             TorchRuntime.EnsureThreadConfigured();
-            return CheckpointInference.Embed(checkpoint, texts, kind);
+            return CheckpointInference.Embed(checkpoint, texts, kind, gate.Device);
         }, CancellationToken.None)));
         int dimension = vectors.Length == 0 ? 0 : vectors[0].Length;
         var bytes = MemoryMarshal.AsBytes(vectors.SelectMany(v => v).ToArray().AsSpan()).ToArray();
@@ -42,7 +42,7 @@ public abstract class InferenceGrainBase(TrainingGate gate, ILocalSiloDetails si
         var text = await Guard(() => RunAsync(() => gate.RunAsync(() =>
         {
             TorchRuntime.EnsureThreadConfigured();
-            return CheckpointInference.Generate(checkpoint, prompt, settings);
+            return CheckpointInference.Generate(checkpoint, prompt, settings, gate.Device);
         }, CancellationToken.None)));
         DeactivateOnIdle();
         return new GenerationResult(text, silo.SiloAddress.ToString(), stopwatch.Elapsed.TotalSeconds);

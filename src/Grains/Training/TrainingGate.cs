@@ -22,6 +22,9 @@ public sealed class TrainingGate(IOptions<TrainingOptions> options) : IDisposabl
 
     public int Capacity { get; } = options.Value.ConcurrentFits;
 
+    /// <summary>The silo's device (<c>--device</c>): work run through the gate trains and infers there.</summary>
+    public TorchSharp.torch.Device Device { get; } = options.Value.TorchDevice;
+
     public int Running => Volatile.Read(ref _running);
 
     public int Waiting => Volatile.Read(ref _waiting);

@@ -23,6 +23,9 @@ public sealed class TrainingOptions
     /// <summary><c>cpu</c> or <c>cuda</c>.</summary>
     public string Device { get; set; } = "cpu";
 
+    /// <summary>The torch device <see cref="Device"/> names: what the silo's trainers, evaluators and job runners are given.</summary>
+    public TorchSharp.torch.Device TorchDevice => Models.Torch.TorchRuntime.DeviceNamed(Device);
+
     /// <summary>GPU jobs (fits of GPU clients, fine-tuning jobs) running at once on this silo; advertised in the silo metadata.</summary>
     public int GpuJobs { get; set; } = 1;
 

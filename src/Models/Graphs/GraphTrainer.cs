@@ -21,8 +21,11 @@ namespace FedOrleans.Models.Graphs;
 /// A client's first θ_c is drawn from its first fit seed, its first φ_c is φ̄.
 /// </para>
 /// </summary>
-public sealed class GraphTrainer(GnnSpec model, GraphTrainerMode mode, AsfgnnSettings? asfgnn = null)
+/// <param name="device">Where the model and the shard live (the CPU when null).</param>
+public sealed class GraphTrainer(GnnSpec model, GraphTrainerMode mode, AsfgnnSettings? asfgnn = null, Device? device = null)
 {
+    private readonly Device _device = device ?? CPU;
+
     private readonly AsfgnnSettings _asfgnn = asfgnn ?? new AsfgnnSettings();
 
     public GraphTrainerMode Mode => mode;
@@ -52,9 +55,9 @@ public sealed class GraphTrainer(GnnSpec model, GraphTrainerMode mode, AsfgnnSet
         var graph = shard.Graph;
         using var scope = NewDisposeScope();
         using var net = new GraphNet(model, graph.FeatureCount, graph.NumClasses);
-        net.to(TorchRuntime.Device);
+        net.to(_device);
         Load(net, global, privateState, instructions.Seed);
-        var data = ShardTensors.Create(shard, model.Kind);
+        var data = ShardTensors.Create(shard, model.Kind, _device);
         using var generator = new Generator(instructions.Seed);
         if (mode == GraphTrainerMode.Separated)
         {
@@ -104,9 +107,9 @@ public sealed class GraphTrainer(GnnSpec model, GraphTrainerMode mode, AsfgnnSet
         var graph = shard.Graph;
         using var scope = NewDisposeScope();
         using var net = new GraphNet(model, graph.FeatureCount, graph.NumClasses);
-        net.to(TorchRuntime.Device);
+        net.to(_device);
         Load(net, global, privateState, 0);
-        var data = ShardTensors.Create(shard, model.Kind);
+        var data = ShardTensors.Create(shard, model.Kind, _device);
         if (mode == GraphTrainerMode.Separated && privateState is not null)
         {
             SecondUpdate(net, global, data, settings, ct);

@@ -11,10 +11,9 @@ namespace FedOrleans.Models.Graphs;
 /// </summary>
 internal sealed record ShardTensors(Tensor Features, Tensor Propagation, Tensor Labels, Tensor Train, Tensor Validation, Tensor Test, Tensor Owned, Tensor TrainOwned)
 {
-    public static ShardTensors Create(GraphShard shard, GnnKind kind)
+    public static ShardTensors Create(GraphShard shard, GnnKind kind, Device device)
     {
         var graph = shard.Graph;
-        var device = TorchRuntime.Device;
         var dense = graph.Features.SelectRows(shard.Nodes).ToDense();
         var features = tensor(dense, [shard.NodeCount, graph.FeatureCount]).to(device);
         var entries = kind == GnnKind.Gcn

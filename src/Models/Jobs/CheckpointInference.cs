@@ -25,9 +25,9 @@ public static class CheckpointInference
     /// <summary>Longest text embedded, in tokens (longer ones are cut).</summary>
     public const int MaxTextTokens = 512;
 
-    public static float[][] Embed(string checkpoint, IReadOnlyList<string> texts, EmbeddingMethod method)
+    public static float[][] Embed(string checkpoint, IReadOnlyList<string> texts, EmbeddingMethod method, TorchSharp.torch.Device? device = null)
     {
-        using var model = Load(checkpoint, out var tokenizer);
+        using var model = Load(checkpoint, out var tokenizer, device);
         var ids = texts.Select(t => tokenizer.Encode(t)).Select(e => e.Length > MaxTextTokens ? e[..MaxTextTokens] : e).ToList();
         if (ids.Any(i => i.Length == 0))
         {
@@ -46,10 +46,10 @@ public static class CheckpointInference
         return GemEmbedder.Embed(model, collator, ids);
     }
 
-    public static string Generate(string checkpoint, string prompt, GenerationSettings settings)
+    public static string Generate(string checkpoint, string prompt, GenerationSettings settings, TorchSharp.torch.Device? device = null)
     {
         settings.Validate();
-        using var model = Load(checkpoint, out var tokenizer);
+        using var model = Load(checkpoint, out var tokenizer, device);
         var prompted = CheckpointTokenizers.WithBeginOfText(tokenizer, tokenizer.Encode(prompt));
         var generated = TextGenerator.Generate(model, prompted, settings with { StopToken = settings.StopToken ?? tokenizer.EndOfTextId });
         return tokenizer.Decode(TextTokens(tokenizer, generated));
@@ -62,8 +62,8 @@ public static class CheckpointInference
         return ids.Where(t => t < own && t != tokenizer.EndOfTextId && t != tokenizer.BeginOfTextId);
     }
 
-    /// <summary>Loads a checkpoint onto the runtime device, with its tokenizer (GEM tokens included).</summary>
-    public static LlamaForCausalLM Load(string checkpoint, out ITextTokenizer tokenizer)
+    /// <summary>Loads a checkpoint onto <paramref name="device"/> (the CPU when null), with its tokenizer (GEM tokens included).</summary>
+    public static LlamaForCausalLM Load(string checkpoint, out ITextTokenizer tokenizer, TorchSharp.torch.Device? device = null)
     {
         var model = LlamaCheckpoint.Load(checkpoint);
         try
@@ -75,7 +75,7 @@ public static class CheckpointInference
             model.Dispose();
             throw;
         }
-        model.MoveToRuntimeDevice();
+        model.MoveTo(device);
         return model;
     }
 }

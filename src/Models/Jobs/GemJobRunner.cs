@@ -19,7 +19,7 @@ public sealed class GemJobRunner : IJobRunner
     private readonly GemTrainer _trainer;
     private readonly int[][] _pieces;
 
-    public GemJobRunner(GemJobSettings settings, int seed, DataCache cache, string? resumeFrom)
+    public GemJobRunner(GemJobSettings settings, int seed, DataCache cache, string? resumeFrom, TorchSharp.torch.Device? device = null)
     {
         _settings = settings;
         _seed = seed;
@@ -49,7 +49,7 @@ public sealed class GemJobRunner : IJobRunner
             }
             _model = baseModel.WithAddedTokens(specials);
         }
-        _model.MoveToRuntimeDevice();
+        _model.MoveTo(device);
         _trainer = new GemTrainer(_model, tokenizer.AddedTokenIds, settings.Gem, seed, beginOfText: tokenizer.BeginOfTextId);
         if (resumeFrom is not null)
         {

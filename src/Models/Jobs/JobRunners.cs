@@ -5,11 +5,12 @@ namespace FedOrleans.Models.Jobs;
 /// <summary>Builds the runner of a job kind, and names the data it needs fetched first.</summary>
 public static class JobRunners
 {
-    public static IJobRunner Create(JobSpec spec, DataCache cache, string? resumeFrom) => spec.Kind switch
+    /// <param name="device">Where the model trains (the CPU when null).</param>
+    public static IJobRunner Create(JobSpec spec, DataCache cache, string? resumeFrom, TorchSharp.torch.Device? device = null) => spec.Kind switch
     {
-        JobKind.Pretrain => new PretrainJobRunner(spec.Pretrain!, cache, resumeFrom),
-        JobKind.Gem => new GemJobRunner(spec.Gem!, spec.Seed, cache, resumeFrom),
-        JobKind.Smore => new SmoreJobRunner(spec.Smore!, cache, resumeFrom),
+        JobKind.Pretrain => new PretrainJobRunner(spec.Pretrain!, cache, resumeFrom, device),
+        JobKind.Gem => new GemJobRunner(spec.Gem!, spec.Seed, cache, resumeFrom, device),
+        JobKind.Smore => new SmoreJobRunner(spec.Smore!, cache, resumeFrom, device),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "unknown job kind"),
     };
 

@@ -14,7 +14,7 @@ public sealed class PretrainJobRunner : IJobRunner
     /// <param name="settings">What to train.</param>
     /// <param name="cache">Where the corpora are (fetched beforehand).</param>
     /// <param name="resumeFrom">A checkpoint folder to continue from, or null to start from a seeded initialisation.</param>
-    public PretrainJobRunner(PretrainJobSettings settings, DataCache cache, string? resumeFrom)
+    public PretrainJobRunner(PretrainJobSettings settings, DataCache cache, string? resumeFrom, TorchSharp.torch.Device? device = null)
     {
         _settings = settings;
         var tokenizer = Gpt2Tokenizer.Create();
@@ -23,7 +23,7 @@ public sealed class PretrainJobRunner : IJobRunner
         var config = resumeFrom is not null ? LlamaConfig.Load(resumeFrom) : LlamaConfig.FromPreset(settings.Preset, tokenizer.VocabularySize) with { TieWordEmbeddings = true };
         _model = new LlamaForCausalLM(config);
         _model.Initialize((ulong)settings.Training.Seed);
-        _model.MoveToRuntimeDevice();
+        _model.MoveTo(device);
         _trainer = new LanguageModelTrainer(_model, settings.Training, tokens.Train, tokens.Validation);
         if (resumeFrom is not null)
         {

@@ -32,7 +32,7 @@ public sealed class SmoreJobRunner : IJobRunner
     private readonly int _batchesPerEpoch;
     private readonly torch.Generator _noise;
 
-    public SmoreJobRunner(SmoreJobSettings settings, DataCache cache, string? resumeFrom)
+    public SmoreJobRunner(SmoreJobSettings settings, DataCache cache, string? resumeFrom, TorchSharp.torch.Device? device = null)
     {
         _settings = settings;
         var tokenizer = CheckpointTokenizers.ForFolder(settings.Base, []);
@@ -43,7 +43,7 @@ public sealed class SmoreJobRunner : IJobRunner
             _model.Dispose();
             throw new ArgumentException($"smore.base {settings.Base} has a vocabulary of {_model.Config.VocabSize}, smaller than its tokenizer's {tokenizer.VocabularySize} ({(tokenizer is Gpt2Tokenizer ? "GPT-2: the folder has no tokenizer files" : "its tokenizer files")})");
         }
-        _model.MoveToRuntimeDevice();
+        _model.MoveTo(device);
         foreach (var p in _model.parameters())
         {
             p.requires_grad = false;

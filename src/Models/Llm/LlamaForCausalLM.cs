@@ -45,10 +45,10 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor?, Tensor>
     public Tensor Head(Tensor hidden) =>
         lm_head is null ? nn.functional.linear(hidden, model.EmbeddingWeight) : lm_head.call(hidden);
 
-    /// <summary>Moves the weights to <see cref="TorchRuntime.Device"/> (the CPU unless CUDA was configured).</summary>
-    public LlamaForCausalLM MoveToRuntimeDevice()
+    /// <summary>Moves the weights to <paramref name="device"/> (the CPU when null); the model's tensors follow its weights.</summary>
+    public LlamaForCausalLM MoveTo(Device? device)
     {
-        this.to(TorchRuntime.Device);
+        this.to(device ?? CPU);
         return this;
     }
 

@@ -44,7 +44,7 @@ public abstract record WorkloadSpec
         var target = adaptation is null ? null : await data.GetAsync(adaptation.Target);
         var layout = await Task.Run(() => FederationLayout.Create(
             spec.Federation, adaptation?.TargetClients ?? 0, source.Train.Labels, target?.Train.Labels, source.Train.NumClasses));
-        return new ImageWorkload(spec.Model, spec.Trainer, source, target, layout, spec.Execution, spec.EvaluateSamples);
+        return new ImageWorkload(spec.Model, spec.Trainer, source, target, layout, spec.Execution, spec.EvaluateSamples, data.Device);
     }
 }
 
@@ -101,7 +101,7 @@ public sealed record GraphWorkloadSpec(GraphSpec Graph) : WorkloadSpec
     {
         var graph = await data.GetGraphAsync(Graph.Data);
         var federation = await Task.Run(() => Split(spec, graph));
-        return new GraphWorkload(federation, new GraphTrainer(Graph.Model, Method(spec).TrainerMode(), Graph.Asfgnn), spec.Train);
+        return new GraphWorkload(federation, new GraphTrainer(Graph.Model, Method(spec).TrainerMode(), Graph.Asfgnn, data.Device), spec.Train);
     }
 }
 
@@ -124,7 +124,7 @@ public sealed record AdapterWorkloadSpec(SmoreJobSettings Adapter) : WorkloadSpe
         {
             var task = AnswerTasks.Real(settings.Task, data.Cache, CheckpointTokenizers.ForFolder(settings.Base, []), (int)(spec.Seed % int.MaxValue) + 1);
             var labels = task.Train.Select(e => e.Answer).ToArray();
-            return new AdapterWorkload(settings, task, Partitioner.Create(spec.Federation, labels, task.Choices.Count), spec.EvaluateSamples);
+            return new AdapterWorkload(settings, task, Partitioner.Create(spec.Federation, labels, task.Choices.Count), spec.EvaluateSamples, data.Device);
         });
     }
 }
@@ -146,4 +146,7 @@ public interface IWorkloadData
 
     /// <summary>The folder a checkpoint reference names (<see cref="JobCheckpoints"/>).</summary>
     string ResolveCheckpoint(string reference);
+
+    /// <summary>Where the silo trains (its <c>--device</c>).</summary>
+    TorchSharp.torch.Device Device { get; }
 }

@@ -40,8 +40,16 @@ public static partial class TorchRuntime
     /// <summary>The intra-op thread count every torch work item runs with (1 for many small fits in parallel).</summary>
     public static int IntraOpThreads => Volatile.Read(ref _intraOpThreads);
 
-    /// <summary>Where models and batches live: the CPU unless the silo was started with <c>--device cuda</c>.</summary>
-    public static Device Device { get; private set; } = CPU;
+    /// <summary>
+    /// The device a configured name (<c>cpu</c> or <c>cuda</c>) stands for. There is no process-wide device: whoever
+    /// builds a trainer, evaluator or job runner passes it the one to use (the silo's <c>--device</c>; the CPU when none).
+    /// </summary>
+    public static Device DeviceNamed(string name) => name switch
+    {
+        "cpu" => CPU,
+        "cuda" => CUDA,
+        _ => throw new ArgumentException($"device '{name}': use cpu or cuda", nameof(name)),
+    };
 
     private static readonly Lazy<Task> Loading = new(() => Task.Run(() => InitializeDeviceType(DeviceType.CPU)));
 
@@ -61,7 +69,7 @@ public static partial class TorchRuntime
         }
     }
 
-    /// <summary>Loads the native library, sets the intra-op thread count for every later work item and the device.</summary>
+    /// <summary>Loads the native library (and its CUDA backend when <paramref name="cuda"/>) and sets the intra-op thread count for every later work item.</summary>
     public static void Configure(int intraOpThreads = 1, bool cuda = false)
     {
         EnsureLoaded();
@@ -69,7 +77,6 @@ public static partial class TorchRuntime
         if (cuda)
         {
             InitializeDeviceType(DeviceType.CUDA);
-            Device = CUDA;
         }
         EnsureThreadConfigured();
     }
@@ -92,7 +99,7 @@ public static partial class TorchRuntime
 
     /// <summary>A short description of the native backend, for logs and health output.</summary>
     public static string Describe() =>
-        $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, threads {IntraOpThreads}, device {Device.type}, {MklReproducibility}={Environment.GetEnvironmentVariable(MklReproducibility)}, cuda {cuda.is_available()}";
+        $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, threads {IntraOpThreads}, {MklReproducibility}={Environment.GetEnvironmentVariable(MklReproducibility)}, cuda {cuda.is_available()}";
 
     /// <summary>The malloc arena limit <see cref="SetNativeEnvironment"/> sets: one arena per core, at least two.</summary>
     public static int MallocArenas => Math.Max(2, Environment.ProcessorCount);

@@ -3,6 +3,7 @@ using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Federated;
 using FedOrleans.Models.Nn;
 using FedOrleans.Models.Training.Cohorts;
+using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Training;
 
@@ -20,6 +21,7 @@ public sealed class ImageWorkload : ICohortWorkload
     private readonly FederationLayout _layout;
     private readonly ILocalTrainer _trainer;
     private readonly int _evaluateSamples;
+    private readonly Device? _device;
 
     /// <param name="model">The model every client trains.</param>
     /// <param name="trainer">Supervised, or no training at all (<see cref="TrainerKind.NoOp"/>: the framework's own overhead).</param>
@@ -28,9 +30,11 @@ public sealed class ImageWorkload : ICohortWorkload
     /// <param name="layout">Which samples each client holds.</param>
     /// <param name="execution">Whether a silo trains a round's fits as cohorts (supervised models only).</param>
     /// <param name="evaluateSamples">Evaluate on the first this many test samples (0: all).</param>
+    /// <param name="device">Where training and evaluation run (the CPU when null).</param>
     public ImageWorkload(ModelSpec model, TrainerKind trainer, DatasetSplits source, DatasetSplits? target, FederationLayout layout,
-        ExecutionMode execution = ExecutionMode.Single, int evaluateSamples = 0)
+        ExecutionMode execution = ExecutionMode.Single, int evaluateSamples = 0, Device? device = null)
     {
+        _device = device;
         _model = model;
         _source = source;
         _target = target;
@@ -39,11 +43,11 @@ public sealed class ImageWorkload : ICohortWorkload
         var test = Test;
         Shape = new InputShape(Math.Max(source.Train.Channels, test.Channels), test.Height, test.Width, test.NumClasses);
         _trainer = trainer == TrainerKind.NoOp ? new NoOpTrainer()
-            : target is not null ? new MinimaxTrainer(model, Shape)
-            : new SupervisedTrainer(model, Shape);
+            : target is not null ? new MinimaxTrainer(model, Shape, device)
+            : new SupervisedTrainer(model, Shape, device);
         if (_trainer is SupervisedTrainer && execution == ExecutionMode.Cohort && CohortSupervisedTrainer.Supports(model))
         {
-            CohortTrainer = new CohortSupervisedTrainer(model, Shape);
+            CohortTrainer = new CohortSupervisedTrainer(model, Shape, device);
         }
         Description = $"{model} on {source.Train.Name}{(target is null ? "" : " -> " + target.Train.Name)}";
     }
@@ -77,7 +81,7 @@ public sealed class ImageWorkload : ICohortWorkload
         new(global, instructions, Shard(client, privateState));
 
     public EvaluationResult EvaluateGlobal(ModelWeights global, CancellationToken ct) =>
-        ModelEvaluator.Evaluate(_model, Shape, global, Test, ct, limit: _evaluateSamples);
+        ModelEvaluator.Evaluate(_model, Shape, global, Test, ct, limit: _evaluateSamples, device: _device);
 
     public ClientEvaluationResult EvaluateClient(int client, ModelWeights global, float[]? privateState, CancellationToken ct) =>
         throw new NotSupportedException("an image experiment's server evaluates the global model on the test set");

@@ -14,8 +14,11 @@ namespace FedOrleans.Models.Training;
 /// to every parameter; FedMM then updates the client's duals (its private state) and uploads the
 /// dual-corrected weights.
 /// </summary>
-public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTrainer
+/// <param name="device">Where the model and batches live (the CPU when null).</param>
+public sealed class MinimaxTrainer(ModelSpec model, InputShape shape, Device? device = null) : ILocalTrainer
 {
+    private readonly Device _device = device ?? CPU;
+
     /// <summary>The small constant of MDD's target term, -log(1.00001 - p), from FedMM's code.</summary>
     public const double MddEpsilon = 1.00001;
 
@@ -30,7 +33,7 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTr
         TorchRuntime.EnsureThreadConfigured();
         using var scope = NewDisposeScope();
         using var net = (AdversarialNet)ModelFactory.Create(model, shape);
-        net.to(TorchRuntime.Device);
+        net.to(_device);
         ParameterVector.Write(net, global.Values);
         var parameters = net.parameters().ToList();
         var anchors = parameters.Select(p => p.detach().clone()).ToList();
@@ -38,16 +41,16 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTr
         using var generator = new Generator(instructions.Seed);
         using var negativeLr = (-s.LearningRate).ToScalar();
         using var mu = m.Mu.ToScalar();
-        var x = TensorBatches.Features(shard.Dataset, shard.Indices, shape.Channels);
-        var y = shard.Unlabelled ? null : TensorBatches.Labels(shard.Dataset, shard.Indices);
+        var x = TensorBatches.Features(shard.Dataset, shard.Indices, _device, shape.Channels);
+        var y = shard.Unlabelled ? null : TensorBatches.Labels(shard.Dataset, shard.Indices, _device);
         int n = shard.Count;
         int batch = Math.Min(s.BatchSize, n);
         int steps = s.LocalSteps > 0 ? s.LocalSteps : s.Epochs * (int)Math.Ceiling((double)n / batch);
         // All rows of a client come from one domain: target clients hold the (unlabelled) target data.
-        var domain = full([batch], shard.Unlabelled ? 1L : 0L, dtype: ScalarType.Int64, device: TorchRuntime.Device);
+        var domain = full([batch], shard.Unlabelled ? 1L : 0L, dtype: ScalarType.Int64, device: _device);
         var order = randperm(n, generator: generator);
         int position = 0;
-        using var lossSum = zeros([], dtype: ScalarType.Float64, device: TorchRuntime.Device); // read once per fit
+        using var lossSum = zeros([], dtype: ScalarType.Float64, device: _device); // read once per fit
         net.train();
         for (int step = 0; step < steps; step++)
         {
@@ -59,7 +62,7 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape) : ILocalTr
                 order = randperm(n, generator: generator).MoveToOuterDisposeScope();
                 position = 0;
             }
-            var idx = order.narrow(0, position, batch).to(TorchRuntime.Device);
+            var idx = order.narrow(0, position, batch).to(_device);
             position += batch;
             var loss = Objective(net, x.index_select(0, idx), y?.index_select(0, idx), domain, shard.Unlabelled, m.Coefficient);
             lossSum.add_(loss.detach().to(ScalarType.Float64));

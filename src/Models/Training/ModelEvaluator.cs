@@ -26,19 +26,21 @@ public static class ModelEvaluator
     /// <param name="data">A labelled dataset.</param>
     /// <param name="ct">Cancels between batches.</param>
     /// <param name="limit">Evaluate the first <paramref name="limit"/> samples only (0: all).</param>
-    public static EvaluationResult Evaluate(ModelSpec model, InputShape shape, ModelWeights weights, Dataset data, CancellationToken ct = default, int limit = 0)
+    /// <param name="device">Where the model and the evaluation set live (the CPU when null).</param>
+    public static EvaluationResult Evaluate(ModelSpec model, InputShape shape, ModelWeights weights, Dataset data, CancellationToken ct = default, int limit = 0, Device? device = null)
     {
+        device ??= CPU;
         TorchRuntime.EnsureThreadConfigured();
         using var scope = NewDisposeScope();
         using var module = ModelFactory.Create(model, shape);
-        module.to(TorchRuntime.Device);
+        module.to(device);
         ParameterVector.Write(module, weights.Values);
         module.eval();
         using var _ = no_grad();
         long correct = 0;
         double lossSum = 0;
         int count = limit > 0 ? Math.Min(limit, data.Count) : data.Count;
-        var (features, labels) = EvaluationTensors(data, count, shape.Channels);
+        var (features, labels) = EvaluationTensors(data, count, shape.Channels, device);
         for (int start = 0; start < count; start += BatchSize)
         {
             ct.ThrowIfCancellationRequested();
@@ -59,24 +61,24 @@ public static class ModelEvaluator
     /// B1 evaluates eleven times. The batches are views of it: the same float32 values as batches built one by one.
     /// A larger set is built again each time, and disposed with the caller's scope.
     /// </summary>
-    private static (Tensor Features, Tensor Labels) EvaluationTensors(Dataset data, int count, int channels)
+    private static (Tensor Features, Tensor Labels) EvaluationTensors(Dataset data, int count, int channels, Device device)
     {
         long bytes = (long)count * Math.Max(channels, data.Channels) * data.Height * data.Width * sizeof(float);
         var all = Enumerable.Range(0, count).ToArray();
         if (bytes > CachedBytesLimit)
         {
-            return (TensorBatches.Features(data, all, channels), TensorBatches.Labels(data, all));
+            return (TensorBatches.Features(data, all, device, channels), TensorBatches.Labels(data, all, device));
         }
-        string device = TorchRuntime.Device.ToString();
+        string where = device.ToString();
         lock (Cached)
         {
-            if (Cached.TryGetValue(data, out var set) && set.Count == count && set.Channels == channels && set.Device == device)
+            if (Cached.TryGetValue(data, out var set) && set.Count == count && set.Channels == channels && set.Device == where)
             {
                 return (set.Features, set.Labels);
             }
             using var outside = NewDisposeScope();
-            set = new EvaluationSet(count, channels, device,
-                TensorBatches.Features(data, all, channels).DetachFromDisposeScope(), TensorBatches.Labels(data, all).DetachFromDisposeScope());
+            set = new EvaluationSet(count, channels, where,
+                TensorBatches.Features(data, all, device, channels).DetachFromDisposeScope(), TensorBatches.Labels(data, all, device).DetachFromDisposeScope());
             // The one it replaces may still be read by an evaluation on another thread: its finalizer frees it.
             Cached.AddOrUpdate(data, set);
             return (set.Features, set.Labels);

@@ -13,8 +13,11 @@ namespace FedOrleans.Models.Training;
 /// An unlabelled client trains nothing and reports zero samples. Scalars passed to libtorch are
 /// created explicitly and kept alive (see <see cref="LocalOptimizer"/>).
 /// </summary>
-public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILocalTrainer
+/// <param name="device">Where the model and batches live (the CPU when null).</param>
+public sealed class SupervisedTrainer(ModelSpec model, InputShape shape, Device? device = null) : ILocalTrainer
 {
+    private readonly Device _device = device ?? CPU;
+
     public FitOutcome Fit(ModelWeights global, FitInstructions instructions, ClientShard shard, CancellationToken ct)
     {
         if (shard.Unlabelled || shard.Count == 0)
@@ -25,17 +28,17 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILoca
         var s = instructions.Settings;
         using var scope = NewDisposeScope();
         using var module = ModelFactory.Create(model, shape);
-        module.to(TorchRuntime.Device);
+        module.to(_device);
         ParameterVector.Write(module, global.Values);
         var parameters = module.parameters().ToList();
         var anchors = s.ProximalMu > 0 ? parameters.Select(p => p.detach().clone()).ToList() : null;
         using var generator = new Generator(instructions.Seed);
         using var optimizer = new LocalOptimizer(parameters, s);
         using var halfMu = (s.ProximalMu / 2).ToScalar();
-        var x = TensorBatches.Features(shard.Dataset, shard.Indices, shape.Channels);
-        var y = TensorBatches.Labels(shard.Dataset, shard.Indices);
+        var x = TensorBatches.Features(shard.Dataset, shard.Indices, _device, shape.Channels);
+        var y = TensorBatches.Labels(shard.Dataset, shard.Indices, _device);
         int n = shard.Count;
-        using var lossSum = zeros([], dtype: ScalarType.Float64, device: TorchRuntime.Device);
+        using var lossSum = zeros([], dtype: ScalarType.Float64, device: _device);
         long seen = 0;
         module.train();
         for (int epoch = 0; epoch < s.Epochs; epoch++)
@@ -45,7 +48,7 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape) : ILoca
             {
                 ct.ThrowIfCancellationRequested();
                 using var batchScope = NewDisposeScope();
-                var idx = order.narrow(0, start, Math.Min(s.BatchSize, n - start)).to(TorchRuntime.Device);
+                var idx = order.narrow(0, start, Math.Min(s.BatchSize, n - start)).to(_device);
                 var logits = module.call(x.index_select(0, idx));
                 var loss = nn.functional.cross_entropy(logits, y.index_select(0, idx));
                 using var size = ((double)idx.shape[0]).ToScalar();

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Training;
 
-/// <summary>Gathers samples of a shared <see cref="Dataset"/> into tensors on <see cref="TorchRuntime.Device"/>.</summary>
+/// <summary>Gathers samples of a shared <see cref="Dataset"/> into tensors on a device.</summary>
 public static class TensorBatches
 {
     /// <summary>Each dataset's bytes as a <c>[Count, C, H, W]</c> uint8 tensor over its managed array (no copy).</summary>
@@ -18,7 +18,7 @@ public static class TensorBatches
     /// the pixels cost about 15 µs an MNIST sample (an evaluation of MNIST's test set: 110-200 ms). A grey dataset asked
     /// for 3 <paramref name="channels"/> is replicated (MNIST as the source domain of MNIST-M).
     /// </summary>
-    public static Tensor Features(Dataset data, ReadOnlySpan<int> indices, int channels = 0)
+    public static Tensor Features(Dataset data, ReadOnlySpan<int> indices, Device device, int channels = 0)
     {
         channels = channels == 0 ? data.Channels : channels;
         if (channels != data.Channels && data.Channels != 1)
@@ -27,7 +27,7 @@ public static class TensorBatches
         }
         using var index = Indices(indices);
         using var picked = PixelTensor(data).index_select(0, index);
-        using var onDevice = picked.to(TorchRuntime.Device);
+        using var onDevice = picked.to(device);
         using var scale = data.Scale.ToScalar();
         var features = onDevice.to_type(ScalarType.Float32).mul_(scale);
         if (channels == data.Channels)
@@ -41,14 +41,14 @@ public static class TensorBatches
     }
 
     /// <summary>The labels at <paramref name="indices"/> as an int64 tensor.</summary>
-    public static Tensor Labels(Dataset data, ReadOnlySpan<int> indices)
+    public static Tensor Labels(Dataset data, ReadOnlySpan<int> indices, Device device)
     {
         var buffer = new long[indices.Length];
         for (int i = 0; i < indices.Length; i++)
         {
             buffer[i] = data.Labels[indices[i]];
         }
-        return tensor(buffer).to(TorchRuntime.Device);
+        return tensor(buffer).to(device);
     }
 
     private static Tensor Indices(ReadOnlySpan<int> indices)

@@ -10,7 +10,7 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace FedOrleans.Silo.Hosting;
 
-/// <summary>Wires FedOrleans into a silo: grain storage, progress streams, reminders, the training gate and shared data.</summary>
+/// <summary>Wires FedOrleans into a silo: grain storage, reminders, the training gate and shared data.</summary>
 public static class FedOrleansSiloBuilderExtensions
 {
     /// <summary>Calls to clients may run as long as a round; the round deadline, not Orleans, bounds them.</summary>
@@ -32,17 +32,14 @@ public static class FedOrleansSiloBuilderExtensions
         if (redis is null)
         {
             silo.AddMemoryGrainStorage(FedOrleansNames.StateStorage);
-            silo.AddMemoryGrainStorage(FedOrleansNames.PubSubStorage);
             silo.UseInMemoryReminderService();
         }
         else
         {
             // State that must outlive a silo: experiments (every round), client duals, reminders that revive experiments.
             silo.AddRedisGrainStorage(FedOrleansNames.StateStorage, o => o.ConfigurationOptions = RedisOptions(redis));
-            silo.AddRedisGrainStorage(FedOrleansNames.PubSubStorage, o => o.ConfigurationOptions = RedisOptions(redis));
             silo.UseRedisReminderService(o => o.ConfigurationOptions = RedisOptions(redis));
         }
-        silo.AddMemoryStreams(FedOrleansNames.StreamProvider);
         silo.Configure<MessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
         // Calls between grains (a long fit, the coordinator waiting on it) use the silo's own options type.
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);

@@ -17,7 +17,7 @@ public sealed class TorchStartup(IOptions<TrainingOptions> options, ILogger<Torc
                 "--device cuda was given but CUDA is not available to TorchSharp: build with -p:TorchBackend=external and put a CUDA libtorch (e.g. a PyTorch install's torch/lib) on LD_LIBRARY_PATH, or start with --device cpu");
         }
         TorchRuntime.Configure(options.Value.TorchThreads, cuda);
-        logger.LogInformation("Torch ready: {Torch}, {Fits} concurrent fits", TorchRuntime.Describe(), options.Value.ConcurrentFits);
+        logger.LogInformation("Torch ready: {Torch}, device {Device}, {Fits} concurrent fits", TorchRuntime.Describe(), options.Value.Device, options.Value.ConcurrentFits);
         return Task.CompletedTask;
     }
 

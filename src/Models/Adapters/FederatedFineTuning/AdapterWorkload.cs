@@ -22,7 +22,7 @@ namespace FedOrleans.Models.Adapters.FederatedFineTuning;
 /// The clients hold the answer task's training examples, split by the experiment's partition over their answers; the
 /// server evaluates the global adapter's test accuracy.
 /// </remarks>
-public sealed class AdapterWorkload(SmoreJobSettings settings, AnswerTask task, Partition partition, int evaluateSamples = 0) : IFederatedWorkload
+public sealed class AdapterWorkload(SmoreJobSettings settings, AnswerTask task, Partition partition, int evaluateSamples = 0, TorchSharp.torch.Device? device = null) : IFederatedWorkload
 {
     public string Description => $"{settings.Adapter.Describe()} adapter on {settings.Task} ({settings.Base})";
 
@@ -119,7 +119,7 @@ public sealed class AdapterWorkload(SmoreJobSettings settings, AnswerTask task, 
     private LlamaForCausalLM Load()
     {
         var model = LlamaCheckpoint.Load(settings.Base);
-        model.MoveToRuntimeDevice();
+        model.MoveTo(device);
         return model;
     }
 }

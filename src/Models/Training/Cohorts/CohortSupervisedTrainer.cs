@@ -23,9 +23,12 @@ public sealed class CohortSupervisedTrainer
 {
     private readonly List<Layer> _layers;
     private readonly InputShape _shape;
+    private readonly Device _device;
 
-    public CohortSupervisedTrainer(ModelSpec model, InputShape shape)
+    /// <param name="device">Where the stacked weights and batches live (the CPU when null).</param>
+    public CohortSupervisedTrainer(ModelSpec model, InputShape shape, Device? device = null)
     {
+        _device = device ?? CPU;
         if (!Supports(model))
         {
             throw new ArgumentException($"model {model}: cohort training covers logistic, MLP and the CNN without an adversarial head");
@@ -76,7 +79,7 @@ public sealed class CohortSupervisedTrainer
     private FitOutcome[] FitCohort(List<CohortMember> given, TrainerSettings s, CancellationToken ct)
     {
         TorchRuntime.EnsureThreadConfigured();
-        var device = TorchRuntime.Device;
+        var device = _device;
         using var scope = NewDisposeScope();
         int k = given.Count;
         int b = s.BatchSize;
@@ -111,8 +114,8 @@ public sealed class CohortSupervisedTrainer
         for (int c = 0; c < k; c++)
         {
             offsets[c] = c == 0 ? 0 : offsets[c - 1] + members[c - 1].Shard.Count;
-            features.Add(TensorBatches.Features(members[c].Shard.Dataset, members[c].Shard.Indices, _shape.Channels));
-            labels.Add(TensorBatches.Labels(members[c].Shard.Dataset, members[c].Shard.Indices));
+            features.Add(TensorBatches.Features(members[c].Shard.Dataset, members[c].Shard.Indices, _device, _shape.Channels));
+            labels.Add(TensorBatches.Labels(members[c].Shard.Dataset, members[c].Shard.Indices, _device));
         }
         var x = cat(features, 0);
         var y = cat(labels, 0);
