@@ -55,11 +55,14 @@ public sealed class ClusterConnection : IAsyncDisposable
     {
         logFile ??= Path.Combine(dataRoot ?? FedOrleans.Models.Data.DataCache.Default.Root, "logs",
             $"embedded-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.log");
-        var app = FedOrleansHost.Build([], (hosting, training) =>
+        int siloPort = FedOrleansHost.FreeTcpPort(), gatewayPort = FedOrleansHost.FreeTcpPort();
+        var app = FedOrleansHost.Build([], hosting =>
         {
-            hosting.SiloPort = FedOrleansHost.FreeTcpPort();
-            hosting.GatewayPort = FedOrleansHost.FreeTcpPort();
+            hosting.SiloPort = siloPort;
+            hosting.GatewayPort = gatewayPort;
             hosting.HttpPort = 0;
+        }, training =>
+        {
             if (dataRoot is not null)
             {
                 training.DataRoot = dataRoot;
@@ -69,7 +72,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             {
                 training.ConcurrentFits = concurrentFits;
             }
-        }, logFile);
+        }, logFile: logFile);
         var datasets = app.Services.GetRequiredService<FedOrleans.Grains.Federation.DatasetStore>();
         foreach (var name in prefetch ?? [])
         {

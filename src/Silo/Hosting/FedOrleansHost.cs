@@ -4,6 +4,7 @@ using System.Text.Json;
 using FedOrleans.Grains.Training;
 using FedOrleans.Models.Torch;
 using FedOrleans.Silo.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
@@ -44,10 +45,13 @@ public static class FedOrleansHost
     };
 
     /// <param name="args">Silo command-line arguments (see <see cref="Switches"/>).</param>
-    /// <param name="configure">Last-minute overrides of the bound options (the console's embedded mode picks free ports).</param>
+    /// <param name="configureHosting">Overrides of the bound hosting options (the console's embedded mode sets the free ports it
+    /// picked). It may run more than once, so it must set values, not pick them.</param>
+    /// <param name="configureTraining">Overrides of the bound training options (the embedded silo's data folder and device); the same rule.</param>
     /// <param name="logFile">Write the log to this file instead of the terminal (the console's embedded silo: the
     /// terminal shows the console's own progress and table, nothing else).</param>
-    public static WebApplication Build(string[] args, Action<SiloHostingOptions, TrainingOptions>? configure = null, string? logFile = null)
+    public static WebApplication Build(string[] args, Action<SiloHostingOptions>? configureHosting = null, Action<TrainingOptions>? configureTraining = null,
+        string? logFile = null)
     {
         CheckArguments(args);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -59,23 +63,30 @@ public static class FedOrleansHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.AddCommandLine(args, Switches.ToDictionary());
-        SiloHostingOptions hosting;
-        try
+        // Both option types are bound and validated the .NET way (AddOptions().Bind().ValidateOnStart() with a validator).
+        // Building the host needs their values first (clustering, ports, device), so they are also read here once, through
+        // the same binding, overrides and validators: bad values stop the start with the validators' messages.
+        var hostingSection = builder.Configuration.GetSection(SiloHostingOptions.Section);
+        CheckClustering(hostingSection);
+        void ConfigureHosting(SiloHostingOptions o)
         {
-            hosting = builder.Configuration.GetSection(SiloHostingOptions.Section).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
+            hostingSection.Bind(o);
+            configureHosting?.Invoke(o);
         }
-        catch (InvalidOperationException e) when (!Enum.TryParse<ClusteringKind>(builder.Configuration[$"{SiloHostingOptions.Section}:Clustering"] ?? "localhost", ignoreCase: true, out _))
+        builder.Services.AddOptions<SiloHostingOptions>().Configure(ConfigureHosting).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SiloHostingOptions>, SiloHostingOptionsValidator>();
+        var hosting = Read<SiloHostingOptions>(ConfigureHosting, new SiloHostingOptionsValidator());
+        var trainingSection = builder.Configuration.GetSection(TrainingOptions.Section);
+        void ConfigureTraining(TrainingOptions o)
         {
-            throw new ArgumentException($"--clustering (FedOrleans:Silo:Clustering) is '{builder.Configuration[$"{SiloHostingOptions.Section}:Clustering"]}'; allowed: localhost, redis, kubernetes", e);
+            trainingSection.Bind(o);
+            configureTraining?.Invoke(o);
         }
-        var training = builder.Configuration.GetSection(TrainingOptions.Section).Get<TrainingOptions>() ?? new TrainingOptions();
-        configure?.Invoke(hosting, training);
-        Validate(hosting);
+        var training = Read<TrainingOptions>(ConfigureTraining, new TrainingOptionsValidator());
         CheckPortsAreFree(hosting);
         var tls = hosting.TlsCertificate.Length > 0
             ? ClusterTls.Load(hosting.TlsCertificate, hosting.TlsPassword, "--tls-certificate (FedOrleans:Silo:TlsCertificate)")
             : null;
-        builder.Services.AddSingleton(hosting);
         bool kubernetes = hosting.Clustering == ClusteringKind.Kubernetes;
         bool redis = hosting.Clustering == ClusteringKind.Redis || kubernetes;
         builder.UseOrleans(silo =>
@@ -105,17 +116,7 @@ public static class FedOrleansHost
                     hosting.PrimarySiloPort > 0 ? new IPEndPoint(IPAddress.Loopback, hosting.PrimarySiloPort) : null,
                     hosting.ServiceId, hosting.ClusterId);
             }
-            silo.AddFedOrleans(o =>
-            {
-                o.Device = training.Device;
-                o.TorchThreads = training.TorchThreads;
-                o.ConcurrentFits = training.ConcurrentFits;
-                o.GpuJobs = training.GpuJobs;
-                o.MaxCohort = training.MaxCohort;
-                o.CohortWindowMs = training.CohortWindowMs;
-                o.DataRoot = training.DataRoot;
-                o.JobsRoot = training.JobsRoot;
-            }, redis ? hosting.Redis : null);
+            silo.AddFedOrleans(ConfigureTraining, redis ? hosting.Redis : null);
             silo.AddDashboard(o => o.CounterUpdateIntervalMs = 1000);
             if (tls is not null)
             {
@@ -179,20 +180,30 @@ public static class FedOrleansHost
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void Validate(SiloHostingOptions hosting)
+    /// <summary>An unknown <c>--clustering</c> value, named, instead of the binder's message about an enum.</summary>
+    private static void CheckClustering(IConfigurationSection section)
     {
-        if (hosting.Clustering is ClusteringKind.Redis or ClusteringKind.Kubernetes && !System.Text.RegularExpressions.Regex.IsMatch(hosting.Redis, "^[A-Za-z0-9.-]+:[0-9]{1,5}$"))
+        string? clustering = section[nameof(SiloHostingOptions.Clustering)];
+        if (clustering is not null && !Enum.TryParse<ClusteringKind>(clustering, ignoreCase: true, out _))
         {
-            throw new ArgumentException($"--clustering {hosting.Clustering.ToString().ToLowerInvariant()} needs --redis HOST:PORT (FedOrleans:Silo:Redis), e.g. --redis 127.0.0.1:6379; got '{hosting.Redis}'");
+            throw new ArgumentException($"--clustering (FedOrleans:Silo:Clustering) is '{clustering}'; allowed: localhost, redis, kubernetes");
         }
-        if ((hosting.DashboardUser.Length > 0) != (hosting.DashboardPassword.Length > 0))
+    }
+
+    /// <summary>
+    /// Options needed before the host exists, made by the same configure action the host registers and checked by the
+    /// same validator; failures become one <see cref="ArgumentException"/> naming each bad key.
+    /// </summary>
+    private static T Read<T>(Action<T> configure, IValidateOptions<T> validator) where T : class, new()
+    {
+        var options = new T();
+        configure(options);
+        var result = validator.Validate(Options.DefaultName, options);
+        if (result.Failed)
         {
-            throw new ArgumentException("--dashboard-user and --dashboard-password (FedOrleans__Silo__DashboardPassword) go together");
+            throw new ArgumentException(string.Join("; ", result.Failures ?? [result.FailureMessage]));
         }
-        if (!IPAddress.TryParse(hosting.AdvertisedAddress, out _))
-        {
-            throw new ArgumentException($"--advertise (FedOrleans:Silo:AdvertisedAddress) must be an IP address; got '{hosting.AdvertisedAddress}'");
-        }
+        return options;
     }
 
     /// <summary>Names a configured port that another process already listens on, instead of a stack trace at start.</summary>
@@ -208,10 +219,6 @@ public static class FedOrleansHost
             if (port == 0)
             {
                 continue;
-            }
-            if (port is < 0 or > 65535)
-            {
-                throw new ArgumentException($"{option} (FedOrleans:Silo:{key}) is {port}; allowed 1-65535 (0 for a free port: --http-port only)");
             }
             var probe = new TcpListener(IPAddress.Any, port);
             try
