@@ -106,7 +106,7 @@ public static partial class MemoryGrowth
         var spec = SpecParser.Parse(Repository.Experiment("quickstart.yaml"));
         var data = DatasetLoader.Load(DatasetName.Mnist, DataCache.Default);
         var shape = new Models.Nn.InputShape(1, 28, 28, 10);
-        var layout = FederationLayout.Create(spec.Federation, 0, data.Train.Labels, null, 10);
+        var layout = FederationLayout.Create(spec.Partition, 0, data.Train.Labels, null, 10);
         var trainer = new Models.Training.SupervisedTrainer(spec.Model, shape);
         var weights = new ModelWeights(Models.Nn.ModelFactory.InitialWeights(spec.Model, shape, spec.Seed));
         using var slots = new SemaphoreSlim(2);
@@ -219,7 +219,7 @@ public static partial class MemoryGrowth
         {
             var spec = SpecParser.Parse(Repository.Experiment("noop-overhead.yaml"), ["federation.clients=" + clients]);
             long before = GC.GetTotalMemory(true);
-            var layout = FederationLayout.Create(spec.Federation, 0, labels, null, 10);
+            var layout = FederationLayout.Create(spec.Partition, 0, labels, null, 10);
             var ids = Enumerable.Range(0, spec.TotalClients).Select(i => new ClientId(i)).ToArray();
             var activity = new ClientActivity[spec.TotalClients];
             long after = GC.GetTotalMemory(true);

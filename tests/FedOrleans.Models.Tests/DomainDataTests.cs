@@ -59,7 +59,7 @@ public sealed class DomainDataTests
         Assert.Equal(Nn.AdversarialLoss.Cdan, spec.Model.Adversarial);
         Assert.Equal(DatasetName.MnistM, Assert.IsType<DomainAdaptationWorkloadSpec>(spec.Workload).Adaptation.Target);
         var labels = Enumerable.Range(0, 1000).Select(i => i % 10).ToArray();
-        var layout = FederationLayout.Create(spec.Federation, ((DomainAdaptationWorkloadSpec)spec.Workload).Adaptation.TargetClients, labels, labels, 10);
+        var layout = FederationLayout.Create(spec.Partition, ((DomainAdaptationWorkloadSpec)spec.Workload).Adaptation.TargetClients, labels, labels, 10);
         Assert.Equal(7, layout.Clients);
         Assert.False(layout.Client(0).TargetDomain);
         Assert.True(layout.Client(4).TargetDomain && layout.Client(4).Unlabelled);

@@ -33,15 +33,15 @@ public sealed class GraphSpecTests
         var coraSpec = SpecParser.Parse(File.ReadAllText(Path.Combine(Experiments, "asfgnn-cora.yaml")));
         var cora = Assert.IsType<GraphWorkloadSpec>(coraSpec.Workload);
         Assert.Equal(GraphMethod.Asfgnn, cora.Method(coraSpec));
-        Assert.Equal(GraphPartitionKind.Community, cora.Federation(coraSpec).Kind);
-        Assert.Equal(5, cora.Federation(coraSpec).Clients);
+        Assert.Equal(GraphPartitionKind.Community, cora.GraphPartition(coraSpec).Kind);
+        Assert.Equal(5, cora.GraphPartition(coraSpec).Clients);
         Assert.Equal(new GnnSpec(GnnKind.Gcn, 16, 0.5), cora.Graph.Model);
         var centralised = SpecParser.Parse(File.ReadAllText(Path.Combine(Experiments, "asfgnn-cora-centralised.yaml")));
         Assert.Equal(GraphMethod.Centralised, Assert.IsType<GraphWorkloadSpec>(centralised.Workload).Method(centralised));
         var polblogsSpec = SpecParser.Parse(File.ReadAllText(Path.Combine(Experiments, "asfgnn-polblogs.yaml")), ["strategy.kind=local-only", "federation.cross_client_edges=true"]);
         var polblogs = Assert.IsType<GraphWorkloadSpec>(polblogsSpec.Workload);
         Assert.Equal(GraphMethod.LocalOnly, polblogs.Method(polblogsSpec));
-        Assert.True(polblogs.Federation(polblogsSpec).CrossClientEdges);
+        Assert.True(polblogs.GraphPartition(polblogsSpec).CrossClientEdges);
         Assert.Equal(GraphFeatureKind.Identity, polblogs.Graph.Data.Features);
     }
 

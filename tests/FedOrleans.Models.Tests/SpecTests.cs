@@ -27,8 +27,8 @@ public sealed class SpecTests
         var spec = SpecParser.Parse(Valid);
         Assert.Equal("t1", spec.Name);
         Assert.Equal(DatasetName.Mnist, spec.Dataset);
-        Assert.Equal(PartitionKind.Dirichlet, spec.Federation.Kind);
-        Assert.Equal(0.3, spec.Federation.Alpha);
+        Assert.Equal(PartitionKind.Dirichlet, spec.Partition.Kind);
+        Assert.Equal(0.3, spec.Partition.Alpha);
         Assert.Equal([64], spec.Model.Hidden);
         Assert.Equal(StrategyKind.FedProx, spec.Strategy.Kind);
         Assert.Equal(TimeSpan.FromSeconds(300), spec.RoundTimeout);
@@ -75,7 +75,7 @@ public sealed class SpecTests
     {
         var spec = SpecParser.Parse(Valid, ["rounds=9", "federation.alpha=0.05", "model.hidden=[8, 8]", "dataset=fashion-mnist"]);
         Assert.Equal(9, spec.Rounds);
-        Assert.Equal(0.05, spec.Federation.Alpha);
+        Assert.Equal(0.05, spec.Partition.Alpha);
         Assert.Equal([8, 8], spec.Model.Hidden);
         Assert.Equal(DatasetName.FashionMnist, spec.Dataset);
         var e = Assert.Throws<SpecException>(() => SpecParser.Parse(Valid, ["rounds=0", "oops"]));

@@ -1,10 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using FedOrleans.Models.Adapters.FederatedFineTuning;
+using FedOrleans.Contracts;
 using FedOrleans.Models.Data;
-using FedOrleans.Models.Data.Partitioning;
-using FedOrleans.Models.Graphs;
-using FedOrleans.Models.Jobs;
 using FedOrleans.Models.Specs;
 using Spectre.Console;
 
@@ -38,9 +35,13 @@ public static class DataCommands
         var set = CommonOptions.Set();
         var output = new Option<DirectoryInfo?>("--out") { Description = "also write clients.csv into this folder" };
         var show = new Option<int>("--show") { Description = "client rows to print", DefaultValueFactory = _ => 20 };
-        var partition = new Command("partition", "show each client's class histogram for a spec's federation") { spec, set, output, show, data };
-        partition.SetAction(async parse => await PartitionAsync(parse.GetValue(spec)!, parse.GetValue(set) ?? [], parse.GetValue(output),
-            parse.GetValue(show), Cache(parse.GetValue(data)), stop));
+        var (cluster, partitionData, device) = ClusterTarget.Options();
+        var partition = new Command("partition", "show how a spec splits its data over the clients (a silo builds the split: an embedded one without --cluster)")
+        {
+            spec, set, output, show, cluster, partitionData, device,
+        };
+        partition.SetAction(async parse => await PartitionAsync(parse.GetValue(spec)!, parse.GetValue(set) ?? [], parse.GetValue(output), parse.GetValue(show),
+            new ClusterTarget(parse.GetValue(cluster), parse.GetValue(partitionData), parse.GetValue(device)!), stop));
 
         return new Command("data", "datasets: list, fetch, partition") { list, fetch, partition };
     }
@@ -143,145 +144,63 @@ public static class DataCommands
         return [entry.Name];
     }
 
-    private static async Task<int> PartitionAsync(FileInfo specFile, string[] sets, DirectoryInfo? output, int show, DataCache cache, CancellationToken ct)
+    /// <summary>
+    /// The spec's split as a silo builds it (<see cref="IPartitionGrain"/>): the console checks the spec, fetches an
+    /// embedded silo's data with a progress display, and prints what the silo describes; it partitions nothing itself.
+    /// </summary>
+    private static async Task<int> PartitionAsync(FileInfo specFile, string[] sets, DirectoryInfo? output, int show, ClusterTarget target, CancellationToken ct)
     {
         if (await InputFiles.ReadSpecAsync(specFile.FullName, "spec", ct) is not { } text)
         {
             return ExitCodes.BadInput;
         }
-        var (spec, errors, _) = SpecParser.TryParse(text, sets);
+        var (spec, errors, yaml) = SpecParser.TryParse(text, sets);
         if (spec is null)
         {
             ConsoleOutput.SpecErrors(specFile.Name, errors);
             return ExitCodes.BadInput;
         }
-        if (!await FetchWithProgressAsync(new DatasetFetcher(cache), spec.Workload.Datasets(spec), false, ct))
+        if (target.Cluster is null && !await FetchWithProgressAsync(new DatasetFetcher(Cache(target.Data)), spec.Workload.Datasets(spec), false, ct))
         {
             return ExitCodes.DataUnavailable;
         }
-        if (spec.Workload is GraphWorkloadSpec graphWorkload)
+        return await target.WithConnectionAsync(ct, async connection =>
         {
-            return await GraphPartitionAsync(spec, graphWorkload, output, show, cache, ct);
-        }
-        if (spec.Workload is AdapterWorkloadSpec adapterWorkload)
-        {
-            var adapterCsv = AdapterLayoutCsv(spec, adapterWorkload.Adapter, cache);
-            Console.Write(adapterCsv);
+            PartitionPreview preview;
+            try
+            {
+                preview = await connection.Client.GetGrain<IPartitionGrain>(0).PreviewAsync(yaml);
+            }
+            catch (Exception e) when (Refusals.IsRefusal(e))
+            {
+                ConsoleOutput.Error(e.Message);
+                return ExitCodes.ForRefusal(e);
+            }
+            var lines = preview.ClientsCsv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var table = new Table().Title(Markup.Escape($"{spec.Name}: {preview.Description}"));
+            foreach (var column in lines[0].Split(','))
+            {
+                table.AddColumn(new TableColumn(Markup.Escape(column)).RightAligned());
+            }
+            foreach (var line in lines.Skip(1).Take(show))
+            {
+                table.AddRow(line.Split(',').Select(v => v == "0" ? "[grey]0[/]" : Markup.Escape(v)).ToArray());
+            }
+            AnsiConsole.Write(table);
+            if (lines.Length - 1 > show)
+            {
+                AnsiConsole.MarkupLine($"({lines.Length - 1 - show} more clients: --show N, or --out)");
+            }
+            AnsiConsole.MarkupLine(Markup.Escape(preview.Summary));
             if (output is not null)
             {
                 Directory.CreateDirectory(output.FullName);
-                await File.WriteAllTextAsync(Path.Combine(output.FullName, "clients.csv"), adapterCsv, ct);
+                var path = Path.Combine(output.FullName, "clients.csv");
+                await File.WriteAllTextAsync(path, preview.ClientsCsv, ct);
+                AnsiConsole.MarkupLine($"wrote {Markup.Escape(path)}");
             }
             return ExitCodes.Ok;
-        }
-        int numClasses = DatasetCatalog.Get(spec.Dataset).NumClasses;
-        FederationLayout layout;
-        string csv;
-        try
-        {
-            (layout, csv) = Layout(spec, cache);
-        }
-        catch (DataFormatException e)
-        {
-            ConsoleOutput.Error($"{e.Message} (fetch it again with `fedorleans data fetch {DatasetCatalog.Get(spec.Dataset).Key} --force`)");
-            return ExitCodes.DataUnavailable;
-        }
-        catch (PartitionException e)
-        {
-            ConsoleOutput.Error($"federation: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        var rows = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
-        var table = new Table().Title($"{spec.Name}: {spec.Federation.Kind} over {layout.Clients} clients").AddColumn("client").AddColumn("samples");
-        for (int c = 0; c < numClasses; c++)
-        {
-            table.AddColumn(new TableColumn(c.ToString(CultureInfo.InvariantCulture)).RightAligned());
-        }
-        // csv columns: client, domain, samples, unlabelled, class_0..
-        foreach (var cells in rows.Take(show))
-        {
-            var row = new List<string> { $"{cells[0]} {cells[1]}" + (cells[3] == "1" ? " (unlabelled)" : ""), cells[2] };
-            row.AddRange(cells.Skip(4).Select(v => v == "0" ? "[grey]0[/]" : v));
-            table.AddRow(row.ToArray());
-        }
-        AnsiConsole.Write(table);
-        var sizes = rows.Select(r => int.Parse(r[2], CultureInfo.InvariantCulture)).ToArray();
-        var sourceLabels = DatasetLoader.LoadTrainLabels(spec.Dataset, cache);
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"clients {layout.Clients}, samples per client min {sizes.Min()} / median {sizes.Order().ElementAt(sizes.Length / 2)} / max {sizes.Max()}, label skew of the source clients (mean TV distance) {layout.Source.LabelSkew(sourceLabels, numClasses):F3}, unlabelled {rows.Count(r => r[3] == "1")}"));
-        if (output is not null)
-        {
-            Directory.CreateDirectory(output.FullName);
-            var path = Path.Combine(output.FullName, "clients.csv");
-            await File.WriteAllTextAsync(path, csv, ct);
-            AnsiConsole.MarkupLine($"wrote {Markup.Escape(path)}");
-        }
-        return ExitCodes.Ok;
-    }
-
-    /// <summary>A graph experiment's federation: per client owned and visible nodes, edges, train/validation/test nodes and classes.</summary>
-    private static async Task<int> GraphPartitionAsync(ExperimentSpec spec, GraphWorkloadSpec graph, DirectoryInfo? output, int show, DataCache cache, CancellationToken ct)
-    {
-        GraphFederation federation;
-        try
-        {
-            federation = graph.Split(spec, GraphDatasets.Load(graph.Graph.Data, cache));
-        }
-        catch (DataFormatException e)
-        {
-            ConsoleOutput.Error(e.Message);
-            return ExitCodes.DataUnavailable;
-        }
-        catch (PartitionException e)
-        {
-            ConsoleOutput.Error($"federation: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        var csv = federation.StatisticsCsv();
-        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var table = new Table().Title($"{spec.Name}: {federation.Spec.Kind} split of {federation.Graph.Name} over {federation.Shards.Count} clients");
-        foreach (var column in lines[0].Split(','))
-        {
-            table.AddColumn(new TableColumn(column).RightAligned());
-        }
-        foreach (var line in lines.Skip(1).Take(show))
-        {
-            table.AddRow(line.Split(',').Select(v => v == "0" ? "[grey]0[/]" : v).ToArray());
-        }
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"{federation.Graph.NodeCount} nodes, {federation.Graph.EdgeCount} edges, {federation.CutEdges} cut by the split{(federation.Spec.CrossClientEdges ? " (kept as cross-client edges)" : " (dropped)")}"));
-        if (output is not null)
-        {
-            Directory.CreateDirectory(output.FullName);
-            var path = Path.Combine(output.FullName, "clients.csv");
-            await File.WriteAllTextAsync(path, csv, ct);
-            AnsiConsole.MarkupLine($"wrote {Markup.Escape(path)}");
-        }
-        return ExitCodes.Ok;
-    }
-
-    /// <summary>An adapter experiment's clients.csv: each client's number of training examples of the answer task, per answer.</summary>
-    private static string AdapterLayoutCsv(ExperimentSpec spec, SmoreJobSettings adapter, DataCache cache)
-    {
-        // The base's own tokenizer where this machine sees the folder (the silos read it there); GPT-2 otherwise.
-        var tokenizer = Directory.Exists(adapter.Base)
-            ? Models.Llm.Tokenization.CheckpointTokenizers.ForFolder(adapter.Base, [])
-            : Models.Llm.Gpt2Tokenizer.Create();
-        var task = Models.Adapters.FineTuning.AnswerTasks.Real(adapter.Task, cache, tokenizer, (int)(spec.Seed % int.MaxValue) + 1);
-        var labels = task.Train.Select(e => e.Answer).ToArray();
-        return AdapterWorkload.PartitionCsv(task, Partitioner.Create(spec.Federation, labels, task.Choices.Count));
-    }
-
-    /// <summary>The spec's client layout and its clients.csv, from the cached labels only.</summary>
-    public static (FederationLayout Layout, string Csv) Layout(ExperimentSpec spec, DataCache cache)
-    {
-        int numClasses = DatasetCatalog.Get(spec.Dataset).NumClasses;
-        var source = DatasetLoader.LoadTrainLabels(spec.Dataset, cache);
-        var adaptation = (spec.Workload as DomainAdaptationWorkloadSpec)?.Adaptation;
-        var target = adaptation is null ? null : DatasetLoader.LoadTrainLabels(adaptation.Target, cache);
-        var layout = FederationLayout.Create(spec.Federation, adaptation?.TargetClients ?? 0, source, target, numClasses);
-        return (layout, layout.ToCsv(source, target, numClasses));
+        });
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and race the display).</summary>

@@ -33,27 +33,20 @@ public static class JobCommands
         yield return GenerateCommand(stop);
     }
 
-    private sealed record Target(string? Cluster, string? Data, string Device);
-
-    private static (Option<string?> Cluster, Option<string?> Data, Option<string> Device) TargetOptions() => (
-        CommonOptions.Cluster("silo gateway HOST:PORT or redis://HOST:PORT; without it a silo runs inside this process"),
-        CommonOptions.Data(),
-        new Option<string>("--device") { Description = "device of the embedded silo: cpu or cuda", DefaultValueFactory = _ => "cpu" });
-
     private static Command JobCommand(string name, string description, JobKind kind, CancellationToken stop)
     {
         var spec = new Argument<FileInfo>("spec") { Description = $"job spec (YAML), e.g. experiments/{kind switch { JobKind.Gem => "gem-nano", JobKind.Smore => "smore-nano", _ => "pretrain-nano" }}.yaml" };
         var set = CommonOptions.Set();
         var id = new Option<string?>("--id") { Description = "job id (default: the spec's name)" };
         var output = new Option<DirectoryInfo?>("--out") { Description = "results folder (default results/<id>)" };
-        var (cluster, data, device) = TargetOptions();
+        var (cluster, data, device) = ClusterTarget.Options();
         var command = new Command(name, description) { spec, set, id, output, cluster, data, device };
         command.SetAction(async parse => await RunJobAsync(kind, parse.GetValue(spec)!, parse.GetValue(set) ?? [], parse.GetValue(id), parse.GetValue(output),
-            new Target(parse.GetValue(cluster), parse.GetValue(data), parse.GetValue(device)!), stop));
+            new ClusterTarget(parse.GetValue(cluster), parse.GetValue(data), parse.GetValue(device)!), stop));
         return command;
     }
 
-    private static async Task<int> RunJobAsync(JobKind kind, FileInfo file, string[] sets, string? id, DirectoryInfo? output, Target target, CancellationToken stop)
+    private static async Task<int> RunJobAsync(JobKind kind, FileInfo file, string[] sets, string? id, DirectoryInfo? output, ClusterTarget target, CancellationToken stop)
     {
         if (await InputFiles.ReadSpecAsync(file.FullName, "job spec", stop) is not { } text)
         {
@@ -82,7 +75,7 @@ public static class JobCommands
             ConsoleOutput.Error($"results folder: {problem}; choose another with --out (nothing was started)");
             return ExitCodes.BadInput;
         }
-        return await WithConnectionAsync(target, stop, async connection =>
+        return await target.WithConnectionAsync(stop, async connection =>
         {
             var registry = connection.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
             JobStatus status;
@@ -113,7 +106,7 @@ public static class JobCommands
     }
 
     /// <summary>Long-polls the job until it ends, printing each reported step; Ctrl-C cancels it (it checkpoints first).</summary>
-    private static async Task<JobStatus> FollowAsync(IFineTuneJobGrain job, JobStatus status, CancellationToken stop)
+    private static async Task<JobStatus> FollowAsync(ILanguageModelJobGrain job, JobStatus status, CancellationToken stop)
     {
         int printed = status.History.Count;
         int resumes = status.Resumes;
@@ -204,7 +197,7 @@ public static class JobCommands
         var method = new Option<string>("--method") { Description = "gem (the checkpoint's special tokens) or mean (mean pooling)", DefaultValueFactory = _ => "gem" };
         var output = new Option<FileInfo?>("--out") { Description = "write the vectors as CSV (one row per text)" };
         var gpu = new Option<GpuRequirement>("--gpu") { Description = "none, preferred or required: run on a GPU silo", DefaultValueFactory = _ => GpuRequirement.None };
-        var (cluster, data, device) = TargetOptions();
+        var (cluster, data, device) = ClusterTarget.Options();
         var command = new Command("embed", "text embeddings from a checkpoint, computed on the cluster") { checkpoint, texts, file, method, output, gpu, cluster, data, device };
         command.SetAction(async parse =>
         {
@@ -224,8 +217,8 @@ public static class JobCommands
                 return ExitCodes.BadInput;
             }
             var path = Path.GetFullPath(parse.GetValue(checkpoint)!);
-            var target = new Target(parse.GetValue(cluster), parse.GetValue(data), parse.GetValue(device)!);
-            return await WithConnectionAsync(target, stop, async connection =>
+            var target = new ClusterTarget(parse.GetValue(cluster), parse.GetValue(data), parse.GetValue(device)!);
+            return await target.WithConnectionAsync(stop, async connection =>
             {
                 var grain = await InferenceGrainAsync(connection, parse.GetValue(gpu));
                 if (grain is null)
@@ -273,7 +266,7 @@ public static class JobCommands
         var topK = new Option<int>("--top-k") { Description = "sample from the k most likely tokens (0 = all)", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "sampling seed", DefaultValueFactory = _ => 1 };
         var gpu = new Option<GpuRequirement>("--gpu") { Description = "none, preferred or required: run on a GPU silo", DefaultValueFactory = _ => GpuRequirement.None };
-        var (cluster, data, device) = TargetOptions();
+        var (cluster, data, device) = ClusterTarget.Options();
         var command = new Command("generate", "continue a prompt with a checkpoint on the cluster (greedy, temperature, top-k)")
         {
             checkpoint, prompt, maxTokens, temperature, topK, seed, gpu, cluster, data, device,
@@ -282,8 +275,8 @@ public static class JobCommands
         {
             var path = Path.GetFullPath(parse.GetValue(checkpoint)!);
             var request = new GenerationRequest(parse.GetValue(maxTokens), parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(seed));
-            var target = new Target(parse.GetValue(cluster), parse.GetValue(data), parse.GetValue(device)!);
-            return await WithConnectionAsync(target, stop, async connection =>
+            var target = new ClusterTarget(parse.GetValue(cluster), parse.GetValue(data), parse.GetValue(device)!);
+            return await target.WithConnectionAsync(stop, async connection =>
             {
                 var grain = await InferenceGrainAsync(connection, parse.GetValue(gpu));
                 if (grain is null)
@@ -320,36 +313,6 @@ public static class JobCommands
             }
         }
         return GrainKeys.InferenceGrain(connection.Client, onGpu);
-    }
-
-    private static async Task<int> WithConnectionAsync(Target target, CancellationToken stop, Func<ClusterConnection, Task<int>> action)
-    {
-        if (target.Device is not ("cpu" or "cuda"))
-        {
-            ConsoleOutput.Error($"--device must be cpu or cuda (is '{target.Device}')");
-            return ExitCodes.BadInput;
-        }
-        ClusterConnection connection;
-        try
-        {
-            connection = target.Cluster is null
-                ? await ClusterConnection.StartEmbeddedAsync(target.Data, stop, target.Device)
-                : await ClusterConnection.ConnectAsync(ClusterAddress.Parse(target.Cluster), stop);
-        }
-        catch (FormatException e)
-        {
-            ConsoleOutput.Error(e.Message);
-            return ExitCodes.BadInput;
-        }
-        catch (ClusterUnavailableException e)
-        {
-            ConsoleOutput.Error(e.Message);
-            return ExitCodes.ClusterUnavailable;
-        }
-        await using (connection)
-        {
-            return await action(connection);
-        }
     }
 
     private static double Cosine(float[] a, float[] b)

@@ -24,10 +24,10 @@ public static class FedOrleansNames
     /// <summary>Grain type of clients of experiments that ask for a GPU: placed only on silos whose <see cref="DeviceMetadata"/> is <c>cuda</c>.</summary>
     public const string GpuClientGrainType = "gpu-client";
 
-    /// <summary>Grain type of fine-tuning jobs placed on any silo (the default <see cref="IFineTuneJobGrain"/> implementation).</summary>
+    /// <summary>Grain type of language-model jobs (pre-training, GEM, adapters) placed on any silo (the default <see cref="ILanguageModelJobGrain"/> implementation).</summary>
     public const string JobGrainType = "job";
 
-    /// <summary>Grain type of fine-tuning jobs that ask for a GPU: only on silos whose <see cref="DeviceMetadata"/> is <c>cuda</c>.</summary>
+    /// <summary>Grain type of language-model jobs that ask for a GPU: only on silos whose <see cref="DeviceMetadata"/> is <c>cuda</c>.</summary>
     public const string GpuJobGrainType = "gpu-job";
 
     /// <summary>Grain type of embedding/generation requests on any silo.</summary>

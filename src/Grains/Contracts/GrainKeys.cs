@@ -18,10 +18,10 @@ public static class GrainKeys
             : grains.GetGrain<IClientGrain>(Client(experimentId, index));
 
     /// <summary>The fine-tuning job grain; <paramref name="gpu"/> selects the implementation placed on GPU silos only.</summary>
-    public static IFineTuneJobGrain JobGrain(IGrainFactory grains, string jobId, bool gpu) =>
+    public static ILanguageModelJobGrain JobGrain(IGrainFactory grains, string jobId, bool gpu) =>
         gpu
-            ? grains.GetGrain<IFineTuneJobGrain>(GrainId.Create(FedOrleansNames.GpuJobGrainType, jobId))
-            : grains.GetGrain<IFineTuneJobGrain>(jobId);
+            ? grains.GetGrain<ILanguageModelJobGrain>(GrainId.Create(FedOrleansNames.GpuJobGrainType, jobId))
+            : grains.GetGrain<ILanguageModelJobGrain>(jobId);
 
     /// <summary>A fresh inference grain (one per request); <paramref name="gpu"/> selects the implementation placed on GPU silos only.</summary>
     public static IInferenceGrain InferenceGrain(IGrainFactory grains, bool gpu)

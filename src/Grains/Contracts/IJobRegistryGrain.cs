@@ -15,7 +15,7 @@ public interface IJobRegistryGrain : IGrainWithStringKey
 
     /// <summary>The job's grain reference, or null for an id nobody started.</summary>
     [Alias("FindAsync")]
-    Task<IFineTuneJobGrain?> FindAsync(string jobId);
+    Task<ILanguageModelJobGrain?> FindAsync(string jobId);
 
     /// <summary>The silos that advertise a GPU right now.</summary>
     [Alias("GpuSilosAsync")]

@@ -1,6 +1,6 @@
 namespace FedOrleans.Contracts;
 
-/// <summary>One reported step of a fine-tuning job; <see cref="Metric"/> is NaN where it was not measured.</summary>
+/// <summary>One reported step of a language-model job; <see cref="Metric"/> is NaN where it was not measured.</summary>
 [GenerateSerializer, Immutable, Alias("fedorleans.JobPoint")]
 public sealed record JobPoint(
     [property: Id(0)] int Step,
@@ -10,7 +10,7 @@ public sealed record JobPoint(
     [property: Id(4)] double Seconds);
 
 /// <summary>
-/// A snapshot of a fine-tuning job: phase, progress, the last checkpoint (where a resume starts), the
+/// A snapshot of a language-model job: phase, progress, the last checkpoint (where a resume starts), the
 /// reported steps, and where it runs. <see cref="CheckpointFolder"/> is a path on the silos' filesystem.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("fedorleans.JobStatus")]

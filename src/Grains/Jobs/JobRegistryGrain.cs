@@ -40,7 +40,7 @@ public sealed class JobRegistryGrain(
         return status;
     }
 
-    public Task<IFineTuneJobGrain?> FindAsync(string jobId) =>
+    public Task<ILanguageModelJobGrain?> FindAsync(string jobId) =>
         Task.FromResult(state.State.Jobs.TryGetValue(jobId, out var gpu) ? GrainKeys.JobGrain(GrainFactory, jobId, gpu) : null);
 
     public Task<IReadOnlyList<string>> GpuSilosAsync() =>

@@ -38,6 +38,22 @@ public interface IFederatedWorkload
 
     /// <summary>The clients as a table (clients.csv): one row per client, with a header.</summary>
     string ClientsCsv();
+
+    /// <summary>One line on the split for people: client sizes, and what skews it (label skew, cut edges).</summary>
+    string PartitionSummary();
+}
+
+/// <summary>Pieces of <see cref="IFederatedWorkload.PartitionSummary"/> that workloads share.</summary>
+public static class PartitionSummaries
+{
+    /// <summary><c>clients N, NOUN per client min a / median b / max c</c>.</summary>
+    public static string ClientSizes(IEnumerable<int> sizes, string noun)
+    {
+        var sorted = sizes.Order().ToArray();
+        return sorted.Length == 0
+            ? "no clients"
+            : FormattableString.Invariant($"clients {sorted.Length}, {noun} per client min {sorted[0]} / median {sorted[sorted.Length / 2]} / max {sorted[^1]}");
+    }
 }
 
 /// <summary>Where a workload's global model is evaluated.</summary>

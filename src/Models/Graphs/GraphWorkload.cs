@@ -32,4 +32,8 @@ public sealed class GraphWorkload(GraphFederation federation, GraphTrainer train
         trainer.Evaluate(global, federation.Shards[client], privateState, settings, ct);
 
     public string ClientsCsv() => federation.StatisticsCsv();
+
+    public string PartitionSummary() =>
+        PartitionSummaries.ClientSizes(federation.Shards.Select(s => s.OwnedCount), "nodes") + System.FormattableString.Invariant(
+            $"; {federation.Graph.NodeCount} nodes, {federation.Graph.EdgeCount} edges, {federation.CutEdges} cut by the split{(federation.Spec.CrossClientEdges ? " (kept as cross-client edges)" : " (dropped)")}");
 }

@@ -1,7 +1,7 @@
 namespace FedOrleans.Models.Jobs;
 
 /// <summary>
-/// The torch side of one fine-tuning job, driven a step at a time by its job grain: it owns the model and
+/// The torch side of one language-model job, driven a step at a time by its job grain: it owns the model and
 /// the optimizer, checkpoints to a folder and resumes from one exactly. Synchronous and single-threaded.
 /// </summary>
 public interface IJobRunner : IDisposable

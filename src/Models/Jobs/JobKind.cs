@@ -1,6 +1,6 @@
 namespace FedOrleans.Models.Jobs;
 
-/// <summary>What a fine-tuning job does (spec key <c>kind</c>).</summary>
+/// <summary>What a language-model job does (spec key <c>kind</c>).</summary>
 public enum JobKind
 {
     /// <summary>Pre-train a Llama-architecture model from scratch on text corpora.</summary>

@@ -9,7 +9,7 @@ using FedOrleans.Models.Torch;
 namespace FedOrleans.Models.Jobs;
 
 /// <summary>
-/// One fine-tuning job, validated from YAML (<see cref="JobSpecParser"/>, experiments/*-job.yaml). Exactly
+/// One language-model job (pre-training, GEM or adapter fine-tuning), validated from YAML (<see cref="JobSpecParser"/>, experiments/*-job.yaml). Exactly
 /// one of <see cref="Pretrain"/> and <see cref="Gem"/> is set, by <see cref="Kind"/>.
 /// </summary>
 public sealed record JobSpec(

@@ -12,7 +12,7 @@ using YamlDotNet.RepresentationModel;
 namespace FedOrleans.Models.Jobs;
 
 /// <summary>
-/// Parses and validates fine-tuning job specs, like <see cref="SpecParser"/> does experiments: every
+/// Parses and validates language-model job specs, like <see cref="SpecParser"/> does experiments: every
 /// error at once with its YAML path, <c>--set</c> overrides applied before validation.
 /// </summary>
 /// <example>

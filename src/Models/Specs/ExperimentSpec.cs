@@ -19,7 +19,7 @@ public sealed record ExperimentSpec(
     ulong Seed,
     int Rounds,
     DatasetName Dataset,
-    PartitionSpec Federation,
+    PartitionSpec Partition,
     ModelSpec Model,
     TrainerKind Trainer,
     TrainerSettings Train,
@@ -37,7 +37,7 @@ public sealed record ExperimentSpec(
         ? new MinimaxCoefficients(a.Loss.ToString(), a.Mu, a.DualDecay, a.DecayEvery, a.Coefficient)
         : null);
 
-    /// <summary>All clients: the <see cref="Federation"/>'s and, for domain adaptation, the target clients after them.</summary>
+    /// <summary>All clients: the <see cref="Partition"/>'s and, for domain adaptation, the target clients after them.</summary>
     public int TotalClients => Workload.TotalClients(this);
 
     /// <summary>The model and the data, in one line.</summary>

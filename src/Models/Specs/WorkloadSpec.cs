@@ -23,7 +23,7 @@ public abstract record WorkloadSpec
     }
 
     /// <summary>All clients of <paramref name="spec"/>: its federation's, and the kind's own (the target domain's).</summary>
-    public virtual int TotalClients(ExperimentSpec spec) => spec.Federation.Clients;
+    public virtual int TotalClients(ExperimentSpec spec) => spec.Partition.Clients;
 
     /// <summary>The catalog datasets the workload reads (fetched before it is built).</summary>
     public abstract IReadOnlyList<DatasetName> Datasets(ExperimentSpec spec);
@@ -43,7 +43,7 @@ public abstract record WorkloadSpec
         var source = await data.GetAsync(spec.Dataset);
         var target = adaptation is null ? null : await data.GetAsync(adaptation.Target);
         var layout = await Task.Run(() => FederationLayout.Create(
-            spec.Federation, adaptation?.TargetClients ?? 0, source.Train.Labels, target?.Train.Labels, source.Train.NumClasses));
+            spec.Partition, adaptation?.TargetClients ?? 0, source.Train.Labels, target?.Train.Labels, source.Train.NumClasses));
         return new ImageWorkload(spec.Model, spec.Trainer, source, target, layout, spec.Execution, spec.EvaluateSamples, data.Device);
     }
 }
@@ -63,7 +63,7 @@ public sealed record ImageClassificationWorkloadSpec : WorkloadSpec
 /// <summary>Federated domain adaptation (FedMM and its baselines): <c>dataset</c> is the labelled source domain, <see cref="Adaptation"/> the unlabelled target.</summary>
 public sealed record DomainAdaptationWorkloadSpec(AdaptationSpec Adaptation) : WorkloadSpec
 {
-    public override int TotalClients(ExperimentSpec spec) => spec.Federation.Clients + Adaptation.TargetClients;
+    public override int TotalClients(ExperimentSpec spec) => spec.Partition.Clients + Adaptation.TargetClients;
 
     public override IReadOnlyList<DatasetName> Datasets(ExperimentSpec spec) => [spec.Dataset, Adaptation.Target];
 
@@ -86,16 +86,16 @@ public sealed record GraphWorkloadSpec(GraphSpec Graph) : WorkloadSpec
     {
         StrategyKind.Asfgnn => GraphMethod.Asfgnn,
         StrategyKind.LocalOnly => GraphMethod.LocalOnly,
-        _ when spec.Federation.Clients == 1 => GraphMethod.Centralised,
+        _ when spec.Partition.Clients == 1 => GraphMethod.Centralised,
         _ => GraphMethod.FedAvg,
     };
 
     /// <summary>How the graph's nodes are split over the clients.</summary>
-    public GraphFederationSpec Federation(ExperimentSpec spec) =>
-        new(Graph.Partition, spec.Federation.Clients, spec.Federation.Seed, spec.Federation.Alpha, spec.Federation.MinSize, Graph.CrossClientEdges);
+    public GraphFederationSpec GraphPartition(ExperimentSpec spec) =>
+        new(Graph.Partition, spec.Partition.Clients, spec.Partition.Seed, spec.Partition.Alpha, spec.Partition.MinSize, Graph.CrossClientEdges);
 
     /// <summary>The graph split per the spec (one shard holding the whole graph for centralised training).</summary>
-    public GraphFederation Split(ExperimentSpec spec, Graph graph) => GraphFederation.For(Method(spec), graph, Federation(spec));
+    public GraphFederation Split(ExperimentSpec spec, Graph graph) => GraphFederation.For(Method(spec), graph, GraphPartition(spec));
 
     public override async Task<IFederatedWorkload> CreateAsync(ExperimentSpec spec, IWorkloadData data)
     {
@@ -106,15 +106,15 @@ public sealed record GraphWorkloadSpec(GraphSpec Graph) : WorkloadSpec
 }
 
 /// <summary>Federated fine-tuning of an adapter (S'MoRE, LoRA, ...) on a frozen checkpoint; only the adapter's weights travel.</summary>
-public sealed record AdapterWorkloadSpec(SmoreJobSettings Adapter) : WorkloadSpec
+public sealed record AdapterWorkloadSpec(SmoreJobSettings FineTuning) : WorkloadSpec
 {
     public override IReadOnlyList<DatasetName> Datasets(ExperimentSpec spec) => [spec.Dataset];
 
-    public override string Describe(ExperimentSpec spec) => $"{Adapter.Adapter.Describe()} adapter on {Adapter.Task} ({Adapter.Base})";
+    public override string Describe(ExperimentSpec spec) => $"{FineTuning.Adapter.Describe()} adapter on {FineTuning.Task} ({FineTuning.Base})";
 
     public override async Task<IFederatedWorkload> CreateAsync(ExperimentSpec spec, IWorkloadData data)
     {
-        var settings = Adapter with { Base = data.ResolveCheckpoint(Adapter.Base) };
+        var settings = FineTuning with { Base = data.ResolveCheckpoint(FineTuning.Base) };
         if (!File.Exists(Path.Combine(settings.Base, "config.json")))
         {
             throw new DataFormatException(settings.Base, $"adapter.base: no checkpoint (config.json) here; give a pretrain job's checkpoint folder as the silos see it, or {JobCheckpoints.Prefix}<id>");
@@ -124,7 +124,7 @@ public sealed record AdapterWorkloadSpec(SmoreJobSettings Adapter) : WorkloadSpe
         {
             var task = AnswerTasks.Real(settings.Task, data.Cache, CheckpointTokenizers.ForFolder(settings.Base, []), (int)(spec.Seed % int.MaxValue) + 1);
             var labels = task.Train.Select(e => e.Answer).ToArray();
-            return new AdapterWorkload(settings, task, Partitioner.Create(spec.Federation, labels, task.Choices.Count), spec.EvaluateSamples, data.Device);
+            return new AdapterWorkload(settings, task, Partitioner.Create(spec.Partition, labels, task.Choices.Count), spec.EvaluateSamples, data.Device);
         });
     }
 }

@@ -88,6 +88,14 @@ public sealed class ImageWorkload : ICohortWorkload
 
     public string ClientsCsv() => _layout.ToCsv(_source.Train.Labels, _target?.Train.Labels, _source.Train.NumClasses);
 
+    public string PartitionSummary()
+    {
+        var clients = Enumerable.Range(0, Clients).Select(DescribeClient).ToArray();
+        double skew = _layout.Source.LabelSkew(_source.Train.Labels, _source.Train.NumClasses);
+        return PartitionSummaries.ClientSizes(clients.Select(c => c.Samples), "samples")
+            + FormattableString.Invariant($", label skew of the source clients (mean TV distance) {skew:F3}, unlabelled {clients.Count(c => c.Unlabelled)}");
+    }
+
     private ClientShard Shard(int client, float[]? privateState)
     {
         var (targetDomain, indices, unlabelled) = _layout.Client(client);

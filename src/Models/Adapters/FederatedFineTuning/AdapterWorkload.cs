@@ -103,6 +103,9 @@ public sealed class AdapterWorkload(SmoreJobSettings settings, AnswerTask task, 
 
     public string ClientsCsv() => PartitionCsv(task, partition);
 
+    public string PartitionSummary() =>
+        PartitionSummaries.ClientSizes(partition.ClientIndices.Select(c => c.Length), "examples") + $" of {settings.Task}";
+
     /// <summary>clients.csv of an adapter experiment: each client's number of training examples of the answer task, per answer.</summary>
     public static string PartitionCsv(AnswerTask task, Partition partition)
     {

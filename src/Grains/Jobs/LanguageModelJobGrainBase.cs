@@ -20,13 +20,13 @@ namespace FedOrleans.Grains.Jobs;
 /// checkpoint into the job's folder and the grain persists the step; a reminder revives the job after a
 /// deactivation or a lost silo, and it continues from that checkpoint.
 /// </summary>
-public abstract class FineTuneJobGrainBase(
+public abstract class LanguageModelJobGrainBase(
     IPersistentState<JobState> state,
     DatasetStore datasets,
     TrainingGate gate,
     IOptions<TrainingOptions> options,
     ILocalSiloDetails silo,
-    ILogger logger) : Grain, IFineTuneJobGrain, IRemindable
+    ILogger logger) : Grain, ILanguageModelJobGrain, IRemindable
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromMinutes(30);
 
@@ -239,7 +239,7 @@ public abstract class FineTuneJobGrainBase(
         }
     }
 
-    /// <summary>Wakes the long polls (<see cref="IFineTuneJobGrain.WaitForAsync"/>): the one way progress reaches watchers.</summary>
+    /// <summary>Wakes the long polls (<see cref="ILanguageModelJobGrain.WaitForAsync"/>): the one way progress reaches watchers.</summary>
     private void Publish() => Waiters.Signal();
 
     private bool Reached(int step) =>

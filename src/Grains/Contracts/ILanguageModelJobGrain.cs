@@ -3,18 +3,18 @@ using Orleans.Concurrency;
 namespace FedOrleans.Contracts;
 
 /// <summary>
-/// One fine-tuning job (key: the job id): pre-training or GEM. Start/poll like an experiment: <see cref="StartAsync"/>
-/// returns at once, the job trains on its silo, checkpoints on schedule, publishes progress on the job's
-/// stream, and resumes from its last checkpoint on another silo if its own dies.
+/// One language-model job (key: the job id): pre-training, GEM or adapter fine-tuning. Start/poll like an experiment:
+/// <see cref="StartAsync"/> returns at once, the job trains on its silo, checkpoints on schedule, wakes the long polls
+/// (<see cref="WaitForAsync"/>), and resumes from its last checkpoint on another silo if its own dies.
 /// </summary>
 /// <remarks>
 /// Two implementations: <see cref="FedOrleansNames.JobGrainType"/> (any silo) and <see cref="FedOrleansNames.GpuJobGrainType"/>
 /// (GPU silos only, one of the silo's GPU job slots for the job's lifetime). Start jobs through
 /// <see cref="IJobRegistryGrain"/>, which picks one from the spec's <c>gpu</c> and the cluster.
 /// </remarks>
-[Alias("fedorleans.IFineTuneJobGrain")]
+[Alias("fedorleans.ILanguageModelJobGrain")]
 [Orleans.Metadata.DefaultGrainType(FedOrleansNames.JobGrainType)]
-public interface IFineTuneJobGrain : IGrainWithStringKey
+public interface ILanguageModelJobGrain : IGrainWithStringKey
 {
     /// <summary>Starts the job <paramref name="specYaml"/> describes; idempotent for the same spec while running.</summary>
     [Alias("StartAsync")]

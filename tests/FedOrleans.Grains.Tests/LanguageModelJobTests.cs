@@ -7,7 +7,7 @@ using Orleans.Core.Internal;
 namespace FedOrleans.Grains.Tests;
 
 /// <summary>Fine-tuning jobs as grains: a GEM job that survives the deactivation of its grain and continues exactly from its checkpoint.</summary>
-public sealed class FineTuneJobTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+public sealed class LanguageModelJobTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     /// <summary>A nano Llama with GPT-2's vocabulary, saved as a Hugging Face folder: the base a GEM job starts from.</summary>
     private static string NanoBase()

@@ -9,13 +9,13 @@ namespace FedOrleans.Grains.Jobs;
 
 /// <summary>A fine-tuning job on any silo.</summary>
 [GrainType(FedOrleansNames.JobGrainType)]
-public sealed class FineTuneJobGrain(
+public sealed class LanguageModelJobGrain(
     [PersistentState("job", FedOrleansNames.StateStorage)] IPersistentState<JobState> state,
     DatasetStore datasets,
     TrainingGate gate,
     IOptions<TrainingOptions> options,
     ILocalSiloDetails silo,
-    ILogger<FineTuneJobGrain> logger) : FineTuneJobGrainBase(state, datasets, gate, options, silo, logger)
+    ILogger<LanguageModelJobGrain> logger) : LanguageModelJobGrainBase(state, datasets, gate, options, silo, logger)
 {
     protected override bool OnGpuSilo => false;
 }

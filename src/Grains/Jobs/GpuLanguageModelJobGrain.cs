@@ -11,14 +11,14 @@ namespace FedOrleans.Grains.Jobs;
 /// <summary>A fine-tuning job that asked for a GPU: placed only on silos that advertise one, holding one of its GPU job slots while it trains.</summary>
 [GrainType(FedOrleansNames.GpuJobGrainType)]
 [GpuPlacementFilter]
-public sealed class GpuFineTuneJobGrain(
+public sealed class GpuLanguageModelJobGrain(
     [PersistentState("job", FedOrleansNames.StateStorage)] IPersistentState<JobState> state,
     DatasetStore datasets,
     TrainingGate gate,
     GpuJobSlots gpu,
     IOptions<TrainingOptions> options,
     ILocalSiloDetails silo,
-    ILogger<GpuFineTuneJobGrain> logger) : FineTuneJobGrainBase(state, datasets, gate, options, silo, logger)
+    ILogger<GpuLanguageModelJobGrain> logger) : LanguageModelJobGrainBase(state, datasets, gate, options, silo, logger)
 {
     protected override bool OnGpuSilo => true;
 
