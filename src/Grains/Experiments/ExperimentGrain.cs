@@ -31,7 +31,7 @@ public sealed class ExperimentGrain(
     TrainingGate gate,
     GpuSilos gpuSilos,
     FedOrleansMetrics metrics,
-    ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
+    ILogger<ExperimentGrain> logger) : ResumableGrain, IExperimentGrain
 {
     /// <summary>How long an idle coordinator stays active between rounds; the loop renews it every round.</summary>
     private static readonly TimeSpan KeepAlive = TimeSpan.FromMinutes(30);
@@ -44,13 +44,8 @@ public sealed class ExperimentGrain(
 
     private static readonly TimeSpan RejectedFitRetryDelay = TimeSpan.FromSeconds(2);
 
-    private ProgressWaiters? _waiters;
     private ExperimentSpec? _spec;
-    private readonly BackgroundLoop _loop = new();
     private ClientActivity[] _activity = [];
-
-    /// <summary>Long polls waiting for progress (created on first use: it needs this grain's <c>Reached</c>).</summary>
-    private ProgressWaiters Waiters => _waiters ??= new ProgressWaiters(Reached);
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -63,12 +58,6 @@ public sealed class ExperimentGrain(
             logger.LogWarning("{ExperimentId} resumes after round {Round} (resume {Resumes})", Id, state.State.CompletedRounds, state.State.Resumes);
             StartLoop();
         }
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        // Stop the loop without recording anything for the round in flight: the next activation redoes it.
-        await _loop.StopAsync();
     }
 
     public async Task<ExperimentStatus> StartAsync(string specYaml)
@@ -110,7 +99,7 @@ public sealed class ExperimentGrain(
             GpuClients = gpuClients,
         };
         await state.WriteStateAsync();
-        await this.RegisterOrUpdateReminder(FedOrleansNames.ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await RegisterResumeReminderAsync();
         await GrainFactory.GetGrain<IExperimentRegistryGrain>(IExperimentRegistryGrain.Key).AddAsync(Id);
         _spec = spec;
         logger.LogInformation("{ExperimentId} starts: {Rounds} rounds, {Clients} clients, {Strategy}", Id, spec.Rounds, spec.TotalClients, strategy.Describe());
@@ -144,7 +133,7 @@ public sealed class ExperimentGrain(
 
     public async Task<ExperimentStatus> WaitForAsync(int round, TimeSpan timeout)
     {
-        await Waiters.WaitAsync(round, timeout);
+        await WaitForProgressAsync(round, timeout);
         return Status();
     }
 
@@ -188,29 +177,16 @@ public sealed class ExperimentGrain(
 
     public async Task<ExperimentStatus> CancelAsync()
     {
-        if (state.State.Phase != ExperimentPhase.Running)
-        {
-            return Status();
-        }
-        await _loop.CancelOrFinishAsync(() => FinishAsync(ExperimentPhase.Cancelled, null));
+        await CancelRunAsync();
         return Status();
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        // Activation already resumed a running experiment; a finished one no longer needs the reminder.
-        if (state.State.Phase != ExperimentPhase.Running)
-        {
-            return UnregisterResumeReminderAsync();
-        }
-        _loop.EnsureRunning(StartLoop);
-        return Task.CompletedTask;
-    }
+    protected override bool IsRunning => state.State.Phase == ExperimentPhase.Running;
 
-    private void StartLoop()
+    protected override void StartLoop()
     {
         var spec = Spec() ?? throw new InvalidOperationException($"experiment '{Id}' has no spec to run");
-        _loop.Start(ct => RunLoopAsync(spec, ct));
+        Loop.Start(ct => RunLoopAsync(spec, ct));
     }
 
     private async Task RunLoopAsync(ExperimentSpec spec, CancellationToken ct)
@@ -253,7 +229,7 @@ public sealed class ExperimentGrain(
         {
             // Stopped: by a cancel, or because this activation is going away. Whatever the round in flight threw as it
             // was torn down (a cancelled wait, or a client's silo lost at that moment) is not the experiment's failure.
-            if (_loop.CancelRequested)
+            if (Loop.CancelRequested)
             {
                 await FinishAsync(ExperimentPhase.Cancelled, null);
             }
@@ -416,7 +392,7 @@ public sealed class ExperimentGrain(
         return silos.Count > 0;
     }
 
-    private async Task FinishAsync(ExperimentPhase phase, string? error)
+    protected override async Task FinishAsync(ExperimentPhase phase, string? error)
     {
         state.State.Phase = phase;
         state.State.Error = error;
@@ -427,19 +403,7 @@ public sealed class ExperimentGrain(
         Publish();
     }
 
-    private async Task UnregisterResumeReminderAsync()
-    {
-        var reminder = await this.GetReminder(FedOrleansNames.ResumeReminder);
-        if (reminder is not null)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
-
-    /// <summary>Wakes the long polls (<see cref="IExperimentGrain.WaitForAsync"/>): the one way progress reaches watchers.</summary>
-    private void Publish() => Waiters.Signal();
-
-    private bool Reached(int round) =>
+    protected override bool Reached(int round) =>
         state.State.CompletedRounds >= round || state.State.Phase is not (ExperimentPhase.Running or ExperimentPhase.NotStarted);
 
     /// <summary>The experiment's spec, parsed once per activation; null before the start.</summary>

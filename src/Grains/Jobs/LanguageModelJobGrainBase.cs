@@ -26,16 +26,11 @@ public abstract class LanguageModelJobGrainBase(
     TrainingGate gate,
     IOptions<TrainingOptions> options,
     ILocalSiloDetails silo,
-    ILogger logger) : Grain, ILanguageModelJobGrain, IRemindable
+    ILogger logger) : ResumableGrain, ILanguageModelJobGrain
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromMinutes(30);
 
-    private ProgressWaiters? _waiters;
     private JobSpec? _spec;
-    private readonly BackgroundLoop _loop = new();
-
-    /// <summary>Long polls waiting for progress (created on first use: it needs this grain's <c>Reached</c>).</summary>
-    private ProgressWaiters Waiters => _waiters ??= new ProgressWaiters(Reached);
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -56,11 +51,6 @@ public abstract class LanguageModelJobGrainBase(
             logger.LogWarning("job {JobId} resumes from its checkpoint at step {Step} (resume {Resumes})", Id, state.State.CheckpointStep, state.State.Resumes);
             StartLoop();
         }
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        await _loop.StopAsync();
     }
 
     public async Task<JobStatus> StartAsync(string specYaml)
@@ -90,7 +80,7 @@ public abstract class LanguageModelJobGrainBase(
             CheckpointFolder = Path.GetFullPath(Path.Combine(datasets.JobsRoot, Id)),
         };
         await state.WriteStateAsync();
-        await this.RegisterOrUpdateReminder(FedOrleansNames.ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await RegisterResumeReminderAsync();
         _spec = spec;
         logger.LogInformation("job {JobId} starts: {Kind}, {Steps} steps, checkpoints in {Folder}", Id, spec.Kind, spec.TotalSteps, state.State.CheckpointFolder);
         Publish();
@@ -102,34 +92,22 @@ public abstract class LanguageModelJobGrainBase(
 
     public async Task<JobStatus> WaitForAsync(int step, TimeSpan timeout)
     {
-        await Waiters.WaitAsync(step, timeout);
+        await WaitForProgressAsync(step, timeout);
         return Status();
     }
 
     public async Task<JobStatus> CancelAsync()
     {
-        if (state.State.Phase != ExperimentPhase.Running)
-        {
-            return Status();
-        }
-        await _loop.CancelOrFinishAsync(() => FinishAsync(ExperimentPhase.Cancelled, null));
+        await CancelRunAsync();
         return Status();
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        if (state.State.Phase != ExperimentPhase.Running)
-        {
-            return UnregisterReminderAsync();
-        }
-        _loop.EnsureRunning(StartLoop);
-        return Task.CompletedTask;
-    }
+    protected override bool IsRunning => state.State.Phase == ExperimentPhase.Running;
 
-    private void StartLoop()
+    protected override void StartLoop()
     {
         var spec = Spec() ?? throw new InvalidOperationException($"job '{Id}' has no spec to run");
-        _loop.Start(ct => RunJobAsync(() => RunLoopAsync(spec, ct), ct));
+        Loop.Start(ct => RunJobAsync(() => RunLoopAsync(spec, ct), ct));
     }
 
     private async Task<bool> RunLoopAsync(JobSpec spec, CancellationToken ct)
@@ -179,7 +157,7 @@ public abstract class LanguageModelJobGrainBase(
                 state.State.CheckpointStep = runner.Step;
                 await state.WriteStateAsync(CancellationToken.None);
             }
-            if (_loop.CancelRequested)
+            if (Loop.CancelRequested)
             {
                 await FinishAsync(ExperimentPhase.Cancelled, null);
             }
@@ -220,29 +198,17 @@ public abstract class LanguageModelJobGrainBase(
         return (points, due);
     }
 
-    private async Task FinishAsync(ExperimentPhase phase, string? error)
+    protected override async Task FinishAsync(ExperimentPhase phase, string? error)
     {
         state.State.Phase = phase;
         state.State.Error = error;
         await state.WriteStateAsync(CancellationToken.None);
-        await UnregisterReminderAsync();
+        await UnregisterResumeReminderAsync();
         logger.LogInformation("job {JobId} {Phase} at step {Step}", Id, phase, state.State.Step);
         Publish();
     }
 
-    private async Task UnregisterReminderAsync()
-    {
-        var reminder = await this.GetReminder(FedOrleansNames.ResumeReminder);
-        if (reminder is not null)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
-
-    /// <summary>Wakes the long polls (<see cref="ILanguageModelJobGrain.WaitForAsync"/>): the one way progress reaches watchers.</summary>
-    private void Publish() => Waiters.Signal();
-
-    private bool Reached(int step) =>
+    protected override bool Reached(int step) =>
         state.State.Step >= step || state.State.Phase is not (ExperimentPhase.Running or ExperimentPhase.NotStarted);
 
     private JobSpec? Spec() => _spec ??= state.State.SpecYaml.Length > 0 ? Resolved(JobSpecParser.Parse(state.State.SpecYaml, source: $"job {Id}")) : null;
