@@ -63,24 +63,7 @@ public static class TuneCommand
         }
         var studyId = id ?? spec.Name;
         var cache = dataRoot is null ? DataCache.Default : new DataCache(dataRoot);
-        ClusterConnection connection;
-        try
-        {
-            connection = clusterAddress is null
-                ? await ClusterConnection.StartEmbeddedAsync(cache.Root, stop)
-                : await ClusterConnection.ConnectAsync(ClusterAddress.Parse(clusterAddress), stop);
-        }
-        catch (ClusterUnavailableException e)
-        {
-            ConsoleOutput.Error(e.Message);
-            return ExitCodes.ClusterUnavailable;
-        }
-        catch (FormatException e)
-        {
-            ConsoleOutput.Error(e.Message);
-            return ExitCodes.BadInput;
-        }
-        await using (connection)
+        return await new ClusterTarget(clusterAddress, cache.Root, "cpu").WithConnectionAsync(stop, async connection =>
         {
             var tuner = connection.Client.GetGrain<ITunerGrain>(studyId);
             TunerStatus status;
@@ -148,7 +131,7 @@ public static class TuneCommand
                 : string.Create(CultureInfo.InvariantCulture, $"{status.Phase}: best trial {best.Number} ({Markup.Escape(string.Join(" ", best.Overrides))}) validation {best.ValidationAccuracy:F4}, test {best.TestAccuracy:F4}"));
             AnsiConsole.MarkupLine($"results: {Markup.Escape(folder)}/trials.csv");
             return status.Phase == ExperimentPhase.Completed ? ExitCodes.Ok : ExitCodes.ExperimentFailed;
-        }
+        });
     }
 
     private static void Fill(Table table, TunerStatus status)

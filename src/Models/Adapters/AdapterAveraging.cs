@@ -26,17 +26,6 @@ public static class AdapterAveraging
                 throw new ArgumentException($"client {u.Client} has a different adapter layout than client {ordered[0].Client}");
             }
         }
-        double total = ordered.Sum(u => (double)u.Samples);
-        var sum = new double[length];
-        foreach (var u in ordered)
-        {
-            double share = u.Samples / total;
-            var values = u.Weights.Values;
-            for (int i = 0; i < length; i++)
-            {
-                sum[i] += share * values[i];
-            }
-        }
-        return new ModelWeights(Array.ConvertAll(sum, v => (float)v));
+        return new ModelWeights(Aggregation.WeightedMean(ordered.Select(u => (u.Weights, (double)u.Samples)).ToList()));
     }
 }

@@ -30,6 +30,18 @@ public sealed class DataCache(string root)
 
     public string FilePath(CatalogEntry entry, DataFile file) => Path.Combine(DatasetFolder(entry), file.CacheName);
 
+    /// <summary>The path of a file of <paramref name="entry"/> that must be in the cache already (the first one by default).</summary>
+    /// <exception cref="DataFormatException">It is not: the message says which fetch command brings it.</exception>
+    public string CachedFile(CatalogEntry entry, DataFile? file = null)
+    {
+        var path = FilePath(entry, file ?? entry.Files[0]);
+        return File.Exists(path) ? path : throw NotCached(path, entry.Key);
+    }
+
+    /// <summary>The error for a file the cache lacks: names the fetch command for <paramref name="key"/>.</summary>
+    public DataFormatException NotCached(string path, string key) =>
+        new(path, $"not in the data cache; run `fedorleans data fetch {key}` (cache: {Root}, set {EnvironmentVariable} to move it)");
+
     /// <summary>True when every file of the entry is present with its expected size (checksums are checked at fetch time).</summary>
     public bool IsComplete(CatalogEntry entry) => entry.Files.All(f =>
     {

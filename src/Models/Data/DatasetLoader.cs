@@ -8,11 +8,7 @@ public static class DatasetLoader
         var entry = DatasetCatalog.Get(name);
         foreach (var file in entry.Files)
         {
-            var path = cache.FilePath(entry, file);
-            if (!File.Exists(path))
-            {
-                throw new DataFormatException(path, $"not in the data cache; run `fedorleans data fetch {entry.Key}` (cache: {cache.Root}, set {DataCache.EnvironmentVariable} to move it)");
-            }
+            _ = cache.CachedFile(entry, file); // every file must be there before any is read
         }
         string P(int i) => cache.FilePath(entry, entry.Files[i]);
         return name switch

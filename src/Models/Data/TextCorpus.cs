@@ -16,11 +16,7 @@ public static partial class TextCorpus
     public static IReadOnlyList<TextDocument> Load(DatasetName name, DataCache cache)
     {
         var entry = DatasetCatalog.Get(name);
-        var path = cache.FilePath(entry, entry.Files[0]);
-        if (!File.Exists(path))
-        {
-            throw new DataFormatException(path, $"not in the data cache; run `fedorleans data fetch {entry.Key}` (cache: {cache.Root}, set {DataCache.EnvironmentVariable} to move it)");
-        }
+        var path = cache.CachedFile(entry);
         var files = ReadArchive(path);
         var documents = name switch
         {

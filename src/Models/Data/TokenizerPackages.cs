@@ -16,11 +16,7 @@ public static class TokenizerPackages
             throw new ArgumentException($"{DatasetCatalog.Get(name).Key} is not a tokenizer package");
         }
         var entry = DatasetCatalog.Get(name);
-        var archive = cache.FilePath(entry, entry.Files[0]);
-        if (!File.Exists(archive))
-        {
-            throw new DataFormatException(archive, $"not in the data cache; run `fedorleans data fetch {entry.Key}` (cache: {cache.Root}, set {DataCache.EnvironmentVariable} to move it)");
-        }
+        var archive = cache.CachedFile(entry);
         var folder = Path.Combine(Path.GetDirectoryName(archive)!, "tokenizer");
         if (File.Exists(Path.Combine(folder, "tokenizer.json")))
         {

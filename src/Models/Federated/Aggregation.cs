@@ -19,15 +19,24 @@ public static class Aggregation
         {
             throw new ArgumentException("client updates have different weight lengths");
         }
-        double total = ordered.Sum(u => (double)u.NumSamples);
-        var sum = new double[length];
-        foreach (var u in ordered)
+        return WeightedMean(ordered.Select(u => (u.Weights, (double)u.NumSamples)).ToList());
+    }
+
+    /// <summary>
+    /// <c>Σ_i n_i w_i / Σ_i n_i</c> over <paramref name="weighted"/> in the order given (callers order by client), with
+    /// float64 accumulation; all weights of one length, the counts positive.
+    /// </summary>
+    public static float[] WeightedMean(IReadOnlyList<(ModelWeights Weights, double Count)> weighted)
+    {
+        double total = weighted.Sum(u => u.Count);
+        var sum = new double[weighted[0].Weights.Length];
+        foreach (var (weights, count) in weighted)
         {
-            double w = u.NumSamples / total;
-            var values = u.Weights.Values;
-            for (int i = 0; i < length; i++)
+            double share = count / total;
+            var values = weights.Values;
+            for (int i = 0; i < sum.Length; i++)
             {
-                sum[i] += w * values[i];
+                sum[i] += share * values[i];
             }
         }
         return Array.ConvertAll(sum, v => (float)v);

@@ -116,7 +116,7 @@ public static class GraphDatasets
         var path = GraphToolPath(spec.Name, cache);
         if (!File.Exists(path))
         {
-            throw new DataFormatException(path, $"not in the data cache; run `fedorleans data fetch graph-tool` (cache: {cache.Root}, set {DataCache.EnvironmentVariable} to move it)");
+            throw cache.NotCached(path, "graph-tool");
         }
         var file = GraphToolReader.Read(path);
         if (!file.VertexProperties.TryGetValue("value", out var values))

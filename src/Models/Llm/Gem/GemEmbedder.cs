@@ -11,26 +11,8 @@ namespace FedOrleans.Models.Llm.Gem;
 /// </summary>
 public static class GemEmbedder
 {
-    public static float[][] Embed(LlamaForCausalLM model, GemCollator collator, IReadOnlyList<int[]> texts, int padId = 0, int batchSize = 16)
-    {
-        TorchRuntime.EnsureThreadConfigured();
-        model.eval();
-        var device = model.parameters().First().device;
-        var result = new List<float[]>(texts.Count);
-        using var noGrad = no_grad();
-        foreach (var chunk in texts.Chunk(batchSize))
-        {
-            using var scope = NewDisposeScope();
-            var rows = chunk.Select(collator.Embedding).ToList();
-            var batch = GemBatch.Collate(rows, padId, device);
-            var states = GemLoss.SpecialTokenStates(model.HiddenStates(batch.InputIds, batch.Mask), rows).cpu();
-            for (int r = 0; r < rows.Count; r++)
-            {
-                result.Add(states[r].data<float>().ToArray());
-            }
-        }
-        return [.. result];
-    }
+    public static float[][] Embed(LlamaForCausalLM model, GemCollator collator, IReadOnlyList<int[]> texts, int padId = 0, int batchSize = 16) =>
+        Batched(model, texts, collator.Embedding, (hidden, rows) => GemLoss.SpecialTokenStates(hidden, rows).cpu(), padId, batchSize);
 
     /// <summary>The baseline embedding: mean of the last-layer states over the text's tokens, causal mask, no special token.</summary>
     public static float[][] MeanPooled(LlamaForCausalLM model, IReadOnlyList<int[]> texts, int padId = 0, int batchSize = 16) =>
@@ -41,7 +23,19 @@ public static class GemEmbedder
         Pooled(model, texts, (hidden, length) => hidden[length - 1], padId, batchSize);
 
     /// <summary>Runs the plain texts (causal mask, right padding) and pools each row's last-layer states over its own tokens.</summary>
-    private static float[][] Pooled(LlamaForCausalLM model, IReadOnlyList<int[]> texts, Func<Tensor, int, Tensor> pool, int padId, int batchSize)
+    private static float[][] Pooled(LlamaForCausalLM model, IReadOnlyList<int[]> texts, Func<Tensor, int, Tensor> pool, int padId, int batchSize) =>
+        Batched(model, texts, t => GemRow.Plain(t), (hidden, rows) =>
+        {
+            var onHost = hidden.cpu();
+            return stack(rows.Select((row, r) => pool(onHost[r], row.Length)).ToList());
+        }, padId, batchSize);
+
+    /// <summary>
+    /// Runs <paramref name="texts"/> in batches (rows made by <paramref name="toRow"/>, right padding, no gradients) and
+    /// turns each batch's last-layer states into one vector per row with <paramref name="embed"/> (<c>[rows, hidden]</c>).
+    /// </summary>
+    private static float[][] Batched(LlamaForCausalLM model, IReadOnlyList<int[]> texts, Func<int[], GemRow> toRow,
+        Func<Tensor, List<GemRow>, Tensor> embed, int padId, int batchSize)
     {
         TorchRuntime.EnsureThreadConfigured();
         model.eval();
@@ -51,12 +45,12 @@ public static class GemEmbedder
         foreach (var chunk in texts.Chunk(batchSize))
         {
             using var scope = NewDisposeScope();
-            var rows = chunk.Select(t => GemRow.Plain(t)).ToList();
+            var rows = chunk.Select(toRow).ToList();
             var batch = GemBatch.Collate(rows, padId, device);
-            var hidden = model.HiddenStates(batch.InputIds, batch.Mask).cpu();
+            var vectors = embed(model.HiddenStates(batch.InputIds, batch.Mask), rows).cpu();
             for (int r = 0; r < rows.Count; r++)
             {
-                result.Add(pool(hidden[r], rows[r].Length).data<float>().ToArray());
+                result.Add(vectors[r].data<float>().ToArray());
             }
         }
         return [.. result];
