@@ -63,7 +63,8 @@ public static class FedOrleansHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.AddCommandLine(args, Switches.ToDictionary());
-        // Both option types are bound and validated the .NET way (AddOptions().Bind().ValidateOnStart() with a validator).
+        // Both option types are registered the .NET way: AddOptions().Configure(bind the section, then the overrides), a
+        // validator, ValidateOnStart.
         // Building the host needs their values first (clustering, ports, device), so they are also read here once, through
         // the same binding, overrides and validators: bad values stop the start with the validators' messages.
         var hostingSection = builder.Configuration.GetSection(SiloHostingOptions.Section);
