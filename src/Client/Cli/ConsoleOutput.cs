@@ -1,4 +1,5 @@
 using System.Globalization;
+using FedOrleans.Client.Results;
 using FedOrleans.Contracts;
 using FedOrleans.Models.Specs;
 using FedOrleans.Models.Specs.Yaml;
@@ -34,7 +35,7 @@ public static class ConsoleOutput
             $"round {s.CompletedRounds}/{s.TotalRounds}{metrics} | {s.ElapsedSeconds:F1}s, ETA {Fmt(eta, "F0")}s{(s.Resumes > 0 ? $" | resumed {s.Resumes}x" : "")}");
     }
 
-    public static void FinalTable(ExperimentReport report, string folder, double wallSeconds, bool reattached = false)
+    public static void FinalTable(ExperimentReport report, string folder, RunTiming timing, bool reattached = false)
     {
         var evaluated = report.Rounds.Where(r => !double.IsNaN(r.TestAccuracy)).ToList();
         var table = new Table().Title($"{report.Status.ExperimentId}: {report.Status.Phase}").AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
@@ -49,8 +50,12 @@ public static class ConsoleOutput
         table.AddRow("client failures", report.Rounds.Sum(r => r.Failed).ToString(CultureInfo.InvariantCulture));
         table.AddRow("aborted rounds", report.Rounds.Count(r => !r.Accepted).ToString(CultureInfo.InvariantCulture));
         table.AddRow("wall time", reattached
-            ? string.Create(CultureInfo.InvariantCulture, $"{wallSeconds:F1} s since re-attaching ({report.Status.ElapsedSeconds:F1} s of rounds in all)")
-            : string.Create(CultureInfo.InvariantCulture, $"{wallSeconds:F1} s"));
+            ? string.Create(CultureInfo.InvariantCulture, $"{timing.WallSeconds:F1} s since re-attaching ({report.Status.ElapsedSeconds:F1} s of rounds in all)")
+            : string.Create(CultureInfo.InvariantCulture, $"{timing.WallSeconds:F1} s"));
+        if (timing.StartupSeconds is double startup)
+        {
+            table.AddRow("start-up (process start to round 1)", string.Create(CultureInfo.InvariantCulture, $"{startup:F1} s"));
+        }
         table.AddRow("final weights SHA-256", report.FinalWeightsSha256[..16] + "...");
         table.AddRow("results", Markup.Escape(folder));
         if (report.Status.Error is not null)

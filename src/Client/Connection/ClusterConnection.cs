@@ -78,7 +78,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             // Loads on the thread pool while the host starts; the first grain that needs it awaits the same task (an error
             // reaches it there, and the cache drops a failed load so that it is tried again).
-            _ = datasets.GetAsync(name);
+            _ = Task.Run(() => datasets.GetAsync(name));
         }
         await app.StartAsync(ct);
         return new ClusterConnection(app, app.Services.GetRequiredService<IClusterClient>(), "embedded silo", FedOrleansHost.HttpAddress(app) + "/dashboard/", logFile);
@@ -177,11 +177,20 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
     }
 
+    private Task? _stopping;
+
+    /// <summary>
+    /// Starts stopping the connection (an embedded silo deactivates its grains and leaves; a client disconnects) while
+    /// the caller goes on with work that needs no cluster; <see cref="DisposeAsync"/> waits for it.
+    /// </summary>
+    public void BeginShutdown() => _stopping ??= _host.StopAsync(TimeSpan.FromSeconds(10));
+
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await _host.StopAsync(TimeSpan.FromSeconds(10));
+            BeginShutdown();
+            await _stopping!;
         }
         finally
         {

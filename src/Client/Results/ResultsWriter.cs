@@ -22,7 +22,7 @@ public static class ResultsWriter
     };
 
     public static async Task WriteAsync(string folder, ExperimentReport report, ExperimentSpec spec, string? clientsCsv,
-        double wallSeconds, long consolePeakRss, string mode)
+        RunTiming timing, long consolePeakRss, string mode)
     {
         Directory.CreateDirectory(folder);
         var evaluated = report.Rounds.Where(r => !double.IsNaN(r.TestAccuracy)).ToList();
@@ -42,7 +42,8 @@ public static class ResultsWriter
             report.Status.Resumes,
             Final = final is null ? null : new { final.Round, final.TestAccuracy, final.TestLoss },
             BestTestAccuracy = evaluated.Count > 0 ? evaluated.Max(r => r.TestAccuracy) : double.NaN,
-            WallSeconds = wallSeconds,
+            WallSeconds = timing.WallSeconds,
+            StartupSeconds = timing.StartupSeconds,
             RoundSecondsTotal = report.Status.ElapsedSeconds,
             PeakRssBytes = consolePeakRss,
             SiloPeakRssBytes = report.SiloPeakRssBytes,

@@ -124,6 +124,11 @@ public static class FedOrleansHost
                 silo.UseTls(tls, o => ClusterTls.Configure(o, tls));
             }
         });
+        // The dashboard's routes are mapped while Orleans starts (see MapDashboardWhileStarting); this hosted service, registered
+        // after the silo's, holds the start until they are in, and the web server only listens after every hosted service started.
+        var dashboard = new DashboardMapping();
+        builder.Services.AddSingleton(dashboard);
+        builder.Services.AddHostedService<DashboardMapping.Gate>();
         // FedOrleans' meter and Orleans' own, scraped by Prometheus at /metrics.
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(FedOrleans.Contracts.FedOrleansNames.Meter, "Microsoft.Orleans")
@@ -156,7 +161,6 @@ public static class FedOrleansHost
             app.UseMiddleware<BasicAuthentication>(hosting.DashboardUser, hosting.DashboardPassword, "/dashboard");
             app.UseMiddleware<BasicAuthentication>(hosting.DashboardUser, hosting.DashboardPassword, FederationPage.Prefix);
         }
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapFederationPage();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/healthz", (TrainingGate gate, CohortScheduler cohorts, ILocalSiloDetails silo) => Results.Text(JsonSerializer.Serialize(new
@@ -167,6 +171,7 @@ public static class FedOrleansHost
             fits = new { capacity = gate.Capacity, running = gate.Running, waiting = gate.Waiting },
             cohorts = new { trained = cohorts.Trained.Cohorts, clients = cohorts.Trained.Clients },
         }), "application/json"));
+        dashboard.MapWhileStarting(app);
         return app;
     }
 
