@@ -87,7 +87,7 @@ public abstract class ClientGrainBase(
             throw new SimulatedClientFailureException(_index, request.Round);
         }
         Describe(workload);
-        var global = ModelWeights.FromBytes(request.GlobalWeights);
+        var global = WireMapping.DecodeShared(request.GlobalWeights);
         var stopwatch = Stopwatch.StartNew();
         var outcome = workload is ICohortWorkload { CohortTrainer: { } cohortTrainer } cohortWorkload
             ? await cohorts.FitAsync(new CohortKey(_experimentId, request.Round, instructions.Settings), request.RoundClients,

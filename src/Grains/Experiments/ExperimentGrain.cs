@@ -262,7 +262,7 @@ public sealed class ExperimentGrain(
         var global = current.Global.ToBytes();
         var answers = await Task.WhenAll(assignments.Select(a => FitClientAsync(a, global, assignments.Count, spec.RoundTimeout, ct)));
         ct.ThrowIfCancellationRequested();
-        var received = answers.Where(a => a.Fit is not null).Select(a => a.Fit!.ToUpdate(a.Client)).ToList();
+        var received = answers.Where(a => a.Fit is not null).Select(a => a.Fit!.ToUpdate(a.Client, global, current.Global)).ToList();
         // A diverged client (NaN or infinite weights) is a failure like a crash: it never reaches the average.
         var updates = received.Where(u => u.Weights.IsFinite()).ToList();
         var failures = answers.Where(a => a.Fit is null).Select(a => new ClientFailure(a.Client, a.Error!))

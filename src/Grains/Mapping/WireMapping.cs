@@ -22,8 +22,23 @@ public static class WireMapping
 
     public static FitInstructions ToInstructions(this FitRequest r) => new(r.Round, r.Seed, r.Settings.ToModel(), r.Minimax?.ToModel());
 
-    public static ClientUpdate ToUpdate(this FitResult r, ClientId client) =>
-        new(client, ModelWeights.FromBytes(r.Weights), r.NumSamples, r.TrainLoss);
+    /// <summary>
+    /// The update in a client's answer. A client that left the weights as they were (an empty shard, a no-op fit) answers with
+    /// the very array it was sent (in-process calls pass immutable records by reference): that is <paramref name="global"/>,
+    /// already decoded, so it is not decoded again.
+    /// </summary>
+    public static ClientUpdate ToUpdate(this FitResult r, ClientId client, byte[] globalBytes, ModelWeights global) =>
+        new(client, ReferenceEquals(r.Weights, globalBytes) ? global : ModelWeights.FromBytes(r.Weights), r.NumSamples, r.TrainLoss);
+
+    /// <summary>
+    /// A global weight payload decoded once per array: every client of a round on the experiment's silo is sent the same
+    /// array (in-process calls pass immutable records by reference), so the first client decodes it and the others share
+    /// that copy (decoding per client copied the whole model per client: 31 KB for logistic MNIST, 1.7 MB for the CNN).
+    /// Safe because <see cref="ModelWeights"/> are never changed after construction.
+    /// </summary>
+    public static ModelWeights DecodeShared(byte[] bytes) => SharedPayloads.GetValue(bytes, ModelWeights.FromBytes);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], ModelWeights> SharedPayloads = new();
 
     public static byte[] ToBytes(IReadOnlyList<float[]> slots) =>
         slots.SelectMany(s => new ModelWeights(s).ToBytes()).ToArray();

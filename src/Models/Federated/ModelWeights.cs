@@ -24,10 +24,21 @@ public sealed class ModelWeights(float[] values)
 
     public byte[] ToBytes() => MemoryMarshal.AsBytes(Values.AsSpan()).ToArray();
 
+    private int _finite; // 0 unknown, 1 finite, -1 not: the values never change, so they are scanned once
+
     /// <summary>False when any value is NaN or infinite (a diverged client); such an update is a failure, never averaged in.</summary>
     public bool IsFinite()
     {
-        foreach (var v in Values)
+        if (_finite == 0)
+        {
+            _finite = AllFinite(Values) ? 1 : -1;
+        }
+        return _finite > 0;
+    }
+
+    private static bool AllFinite(float[] values)
+    {
+        foreach (var v in values)
         {
             if (!float.IsFinite(v))
             {
