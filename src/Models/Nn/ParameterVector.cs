@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Nn;
@@ -16,9 +17,10 @@ public static class ParameterVector
         foreach (var t in list)
         {
             using var flat = t.detach().cpu().contiguous().flatten();
-            var values = flat.data<float>();
-            values.CopyTo(result, offset);
-            offset += (int)values.Count;
+            // One block copy out of the tensor's memory (its element accessor copied value by value: 140 us for a logistic model).
+            var values = MemoryMarshal.Cast<byte, float>(flat.bytes);
+            values.CopyTo(result.AsSpan(offset));
+            offset += values.Length;
         }
         return result;
     }
@@ -55,8 +57,16 @@ public static class ParameterVector
         foreach (var p in parameters)
         {
             int n = (int)p.numel();
-            using var source = tensor(values.Slice(offset, n).ToArray(), p.shape);
-            p.copy_(source);
+            if (p.device_type == TorchSharp.DeviceType.CPU && p.is_contiguous() && p.dtype == ScalarType.Float32)
+            {
+                // Straight into the parameter's memory (no gradient is recorded under no_grad either way).
+                values.Slice(offset, n).CopyTo(MemoryMarshal.Cast<byte, float>(p.bytes));
+            }
+            else
+            {
+                using var source = tensor(values.Slice(offset, n).ToArray(), p.shape);
+                p.copy_(source);
+            }
             offset += n;
         }
     }
