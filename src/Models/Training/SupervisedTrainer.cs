@@ -39,6 +39,10 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape, Device?
         var y = TensorBatches.Labels(shard.Dataset, shard.Indices, _device);
         int n = shard.Count;
         using var lossSum = zeros([], dtype: ScalarType.Float64, device: _device);
+        // Every batch but an epoch's last has BatchSize rows: one scalar serves them all. Batch sizes are known here, so no
+        // step asks the tensor for its shape (each a native call: a step of a small model is mostly such calls).
+        using var fullBatch = ((double)s.BatchSize).ToScalar();
+        bool onCpu = _device.type == DeviceType.CPU;
         long seen = 0;
         module.train();
         for (int epoch = 0; epoch < s.Epochs; epoch++)
@@ -48,12 +52,17 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape, Device?
             {
                 ct.ThrowIfCancellationRequested();
                 using var batchScope = NewDisposeScope();
-                var idx = order.narrow(0, start, Math.Min(s.BatchSize, n - start)).to(_device);
+                int count = Math.Min(s.BatchSize, n - start);
+                var idx = order.narrow(0, start, count);
+                if (!onCpu)
+                {
+                    idx = idx.to(_device);
+                }
                 var logits = module.call(x.index_select(0, idx));
                 var loss = nn.functional.cross_entropy(logits, y.index_select(0, idx));
-                using var size = ((double)idx.shape[0]).ToScalar();
-                lossSum.add_(loss.detach().to(ScalarType.Float64).mul_(size));
-                seen += idx.shape[0];
+                using var partialBatch = count == s.BatchSize ? null : ((double)count).ToScalar();
+                lossSum.add_(loss.detach().to(ScalarType.Float64).mul_(partialBatch ?? fullBatch));
+                seen += count;
                 if (anchors is not null)
                 {
                     var proximal = parameters.Zip(anchors, (p, a) => p.sub(a).square().sum()).Aggregate((a, b) => a.add(b, alpha: TorchScalars.One));
