@@ -4,7 +4,7 @@ namespace FedOrleans.Contracts;
 
 /// <summary>
 /// The coordinator of one experiment (key: the experiment id). Start/poll: <see cref="StartAsync"/>
-/// returns at once, rounds run in the grain, progress is published on the experiment's stream.
+/// returns at once, rounds run in the grain, and watchers follow them with the long poll <see cref="WaitForAsync"/>.
 /// </summary>
 [Alias("fedorleans.IExperimentGrain")]
 public interface IExperimentGrain : IGrainWithStringKey
