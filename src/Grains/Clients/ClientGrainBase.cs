@@ -117,7 +117,7 @@ public abstract class ClientGrainBase(
                 throw new SpecRefusedException($"experiment '{_experimentId}' ({workload.Description}) is evaluated by its server, not by its clients");
             }
             var privateState = PrivateState();
-            var global = ModelWeights.FromBytes(globalWeights);
+            var global = WireMapping.DecodeShared(globalWeights);
             var e = await gate.RunAsync(() => workload.EvaluateClient(_index, global, privateState, cancellationToken), cancellationToken);
             return new ClientEvaluation(e.ValidationCorrect, e.ValidationCount, e.TestCorrect, e.TestCount, e.TestLossSum);
         }

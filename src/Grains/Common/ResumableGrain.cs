@@ -6,7 +6,7 @@ namespace FedOrleans.Grains.Common;
 /// A start/poll grain whose work outlives its activation (an experiment's rounds, a language-model job's steps): the
 /// work loop (<see cref="BackgroundLoop"/>), the long polls that are the one way progress reaches watchers
 /// (<see cref="ProgressWaiters"/>), the resume reminder that revives the loop after a deactivation or a lost silo, and
-/// a user's cancel. Subclasses own their state, the loop's body and how a run finishes.
+/// a user's cancel. Subclasses own their state, the loop's body, what a resume records and how a run finishes.
 /// </summary>
 public abstract class ResumableGrain : Grain, IRemindable
 {
@@ -28,8 +28,21 @@ public abstract class ResumableGrain : Grain, IRemindable
     /// <summary>Starts the loop over the persisted state.</summary>
     protected abstract void StartLoop();
 
+    /// <summary>Records, before the loop restarts on a new activation, that the run resumes (persisted, logged).</summary>
+    protected abstract Task RecordResumeAsync(CancellationToken cancellationToken);
+
     /// <summary>Records the end of the run (persisted), unregisters the reminder and wakes the long polls.</summary>
     protected abstract Task FinishAsync(ExperimentPhase phase, string? error);
+
+    /// <summary>A running grain re-activated (after a deactivation or a lost silo) resumes from its persisted state.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (IsRunning)
+        {
+            await RecordResumeAsync(cancellationToken);
+            StartLoop();
+        }
+    }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

@@ -49,15 +49,11 @@ public sealed class ExperimentGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    protected override async Task RecordResumeAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Phase == ExperimentPhase.Running)
-        {
-            state.State.Resumes++;
-            await state.WriteStateAsync(cancellationToken);
-            logger.LogWarning("{ExperimentId} resumes after round {Round} (resume {Resumes})", Id, state.State.CompletedRounds, state.State.Resumes);
-            StartLoop();
-        }
+        state.State.Resumes++;
+        await state.WriteStateAsync(cancellationToken);
+        logger.LogWarning("{ExperimentId} resumes after round {Round} (resume {Resumes})", Id, state.State.CompletedRounds, state.State.Resumes);
     }
 
     public async Task<ExperimentStatus> StartAsync(string specYaml)

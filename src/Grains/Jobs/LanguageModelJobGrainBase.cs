@@ -14,7 +14,7 @@ using Orleans.Runtime;
 namespace FedOrleans.Grains.Jobs;
 
 /// <summary>
-/// Runs one fine-tuning job. The loop is a background task on the grain's scheduler (status queries
+/// Runs one language-model job (pre-training, GEM or adapter fine-tuning). The loop is a background task on the grain's scheduler (status queries
 /// interleave at its awaits); the torch work runs in chunks of <see cref="JobSpec.ReportEvery"/> steps
 /// through the silo's training gate. Every <see cref="JobSpec.CheckpointEvery"/> steps the runner writes a
 /// checkpoint into the job's folder and the grain persists the step; a reminder revives the job after a
@@ -40,17 +40,14 @@ public abstract class LanguageModelJobGrainBase(
     /// <summary>Runs the whole job; the GPU implementation first takes one of the silo's GPU job slots.</summary>
     protected virtual Task<bool> RunJobAsync(Func<Task<bool>> job, CancellationToken ct) => job();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>The job continues from its last checkpoint: the steps after it are dropped from the history.</summary>
+    protected override async Task RecordResumeAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Phase == ExperimentPhase.Running)
-        {
-            state.State.Resumes++;
-            state.State.Step = state.State.CheckpointStep;
-            state.State.History.RemoveAll(p => p.Step > state.State.CheckpointStep);
-            await state.WriteStateAsync(cancellationToken);
-            logger.LogWarning("job {JobId} resumes from its checkpoint at step {Step} (resume {Resumes})", Id, state.State.CheckpointStep, state.State.Resumes);
-            StartLoop();
-        }
+        state.State.Resumes++;
+        state.State.Step = state.State.CheckpointStep;
+        state.State.History.RemoveAll(p => p.Step > state.State.CheckpointStep);
+        await state.WriteStateAsync(cancellationToken);
+        logger.LogWarning("job {JobId} resumes from its checkpoint at step {Step} (resume {Resumes})", Id, state.State.CheckpointStep, state.State.Resumes);
     }
 
     public async Task<JobStatus> StartAsync(string specYaml)

@@ -55,24 +55,33 @@ public static partial class TorchRuntime
 
     /// <summary>
     /// Starts loading libtorch's CPU backend on a thread-pool thread (about a second of a process start here), so that it
-    /// overlaps other start-up work; <see cref="EnsureLoaded"/> and <see cref="Configure"/> wait for it. Loads nothing
+    /// overlaps other start-up work; await <see cref="LoadedAsync"/> before <see cref="Configure"/>. Loads nothing
     /// else and configures nothing.
     /// </summary>
     public static void StartLoading() => _ = Loading.Value;
 
-    /// <summary>Waits for a load <see cref="StartLoading"/> began (rethrowing its error); returns at once if none was begun.</summary>
-    public static void EnsureLoaded()
+    /// <summary>Completes when a load <see cref="StartLoading"/> began has finished (with its error); at once if none was begun.</summary>
+    public static Task LoadedAsync() => Loading.IsValueCreated ? Loading.Value : Task.CompletedTask;
+
+    /// <summary>
+    /// Loads the native library (and its CUDA backend when <paramref name="cuda"/>) and sets the intra-op thread count for
+    /// every later work item. After <see cref="StartLoading"/>, call it once <see cref="LoadedAsync"/> has completed: it
+    /// never waits on the background load.
+    /// </summary>
+    public static void Configure(int intraOpThreads = 1, bool cuda = false)
     {
         if (Loading.IsValueCreated)
         {
-            Loading.Value.GetAwaiter().GetResult();
+            var load = Loading.Value;
+            if (!load.IsCompleted)
+            {
+                throw new InvalidOperationException("libtorch is still loading: await TorchRuntime.LoadedAsync() before Configure");
+            }
+            if (load.Exception is { } failed)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.InnerException ?? failed);
+            }
         }
-    }
-
-    /// <summary>Loads the native library (and its CUDA backend when <paramref name="cuda"/>) and sets the intra-op thread count for every later work item.</summary>
-    public static void Configure(int intraOpThreads = 1, bool cuda = false)
-    {
-        EnsureLoaded();
         Volatile.Write(ref _intraOpThreads, Math.Max(1, intraOpThreads));
         if (cuda)
         {

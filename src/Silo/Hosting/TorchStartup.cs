@@ -7,9 +7,9 @@ namespace FedOrleans.Silo.Hosting;
 /// <summary>Loads TorchSharp's native library and sets its thread count before the first grain trains; fails the start if CUDA was asked for and is absent.</summary>
 public sealed class TorchStartup(IOptions<TrainingOptions> options, ILogger<TorchStartup> logger) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        TorchRuntime.EnsureLoaded();
+        await TorchRuntime.LoadedAsync().WaitAsync(cancellationToken);
         bool cuda = options.Value.Device == "cuda";
         if (cuda && !TorchSharp.torch.cuda.is_available())
         {
@@ -18,7 +18,6 @@ public sealed class TorchStartup(IOptions<TrainingOptions> options, ILogger<Torc
         }
         TorchRuntime.Configure(options.Value.TorchThreads, cuda);
         logger.LogInformation("Torch ready: {Torch}, device {Device}, {Fits} concurrent fits", TorchRuntime.Describe(), options.Value.Device, options.Value.ConcurrentFits);
-        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
