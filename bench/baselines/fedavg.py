@@ -38,6 +38,7 @@ p.add_argument("--data", default=os.environ.get("FEDORLEANS_DATA") or os.path.jo
 p.add_argument("--clients-csv", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "quickstart-clients.csv"),
                help="quickstart: per-client sample counts and class histograms (a FedOrleans clients.csv)")
 p.add_argument("--rounds", type=int, help="override the workload's rounds")
+p.add_argument("--device", default="cpu", help="cpu or cuda (data, weights and training on it; shuffles drawn on the CPU)")
 args = p.parse_args()
 cfg = dict(WORKLOADS[args.workload])
 if args.rounds:
@@ -52,6 +53,9 @@ try:
 except ImportError:
     sys.exit("fedavg.py: no torch; install Debian's: apt-get install -y python3-torch libopenblas0-pthread")
 torch.set_num_threads(args.threads)
+if args.device == "cuda" and not torch.cuda.is_available():
+    sys.exit("fedavg.py: --device cuda, but this torch sees no CUDA device")
+dev = torch.device(args.device)
 
 
 def idx(name, header):
@@ -65,6 +69,8 @@ X = torch.from_numpy(idx("train-images-idx3-ubyte", 16).astype(np.float32) / 255
 Y = torch.from_numpy(idx("train-labels-idx1-ubyte", 8).astype(np.int64))
 Xt = torch.from_numpy(idx("t10k-images-idx3-ubyte", 16).astype(np.float32) / 255).view(-1, 784)
 Yt = torch.from_numpy(idx("t10k-labels-idx1-ubyte", 8).astype(np.int64))
+labels = Y.numpy()                                         # the partition reads the labels on the host
+X, Y, Xt, Yt = X.to(dev), Y.to(dev), Xt.to(dev), Yt.to(dev)
 
 # Partition: the same shard sizes as FedOrleans (IID 60 each; the quickstart's from its clients.csv).
 rng = np.random.default_rng(cfg["seed"])
@@ -73,7 +79,7 @@ if args.workload == "b1":
 else:
     with open(args.clients_csv) as f:
         rows = list(csv.DictReader(f))
-    pools = [list(rng.permutation(np.flatnonzero(Y.numpy() == c))) for c in range(10)]
+    pools = [list(rng.permutation(np.flatnonzero(labels == c))) for c in range(10)]
     shards = []
     for r in rows:
         take = [pools[c][:int(r[f"class_{c}"])] for c in range(10)]
@@ -90,11 +96,11 @@ sizes = [784] + cfg["hidden"] + [10]
 # Global parameters in nn.Linear layout: weight [out, in] uniform +-1/sqrt(in), bias 0.
 glob = []
 for i, o in zip(sizes, sizes[1:]):
-    glob += [torch.empty(o, i).uniform_(-i ** -0.5, i ** -0.5), torch.zeros(o)]
+    glob += [torch.empty(o, i).uniform_(-i ** -0.5, i ** -0.5).to(dev), torch.zeros(o, device=dev)]
 layers = []
 for i, o in zip(sizes, sizes[1:]):
     layers += [torch.nn.Linear(i, o), torch.nn.ReLU()]
-model = torch.nn.Sequential(*layers[:-1])
+model = torch.nn.Sequential(*layers[:-1]).to(dev)
 gen = torch.Generator().manual_seed(cfg["seed"])
 
 
@@ -108,7 +114,7 @@ def fit_sequential(chosen):
                 p.copy_(g)
         opt = torch.optim.SGD(model.parameters(), lr=cfg["lr"], momentum=cfg["momentum"])
         for _ in range(cfg["epochs"]):
-            order = shard[torch.randperm(len(shard), generator=gen)]
+            order = shard[torch.randperm(len(shard), generator=gen)].to(dev)
             for s in range(0, len(order), cfg["batch"]):
                 b = order[s:s + cfg["batch"]]
                 opt.zero_grad()
@@ -141,6 +147,7 @@ def fit_batched(chosen):
     counts = mask.sum(2)                                    # [steps, K] batch size of each client
     active = (counts > 0).sum(1).tolist()                   # clients still training at each step
     full = [(counts[t, :active[t]] == B).all().item() for t in range(steps)]
+    index, mask, counts = index.to(dev), mask.to(dev), counts.to(dev)   # planned on the host, sent once
     params = [(g.t() if g.dim() == 2 else g.unsqueeze(0)).unsqueeze(0).repeat(K, 1, 1)
               for g in glob]                                # [K, in, out] and [K, 1, out]
     bufs = [torch.zeros_like(q) for q in params]
@@ -191,9 +198,11 @@ for r in range(1, cfg["rounds"] + 1):
     times.append(time.time() - t0)
     if r % 10 == 0 or r == cfg["rounds"]:
         print(f"round {r}/{cfg['rounds']} test_accuracy {acc:.4f} round_s {times[-1]:.3f}", flush=True)
+if dev.type == "cuda":
+    torch.cuda.synchronize()
 rounds_seconds = time.time() - rounds_start
 ts = sorted(times)
-print(f"{args.workload} {args.mode} threads={args.threads} torch {torch.__version__}: per-round seconds "
+print(f"{args.workload} {args.mode} {args.device} threads={args.threads} torch {torch.__version__}: per-round seconds "
       f"min {ts[0]:.4f} median {ts[len(ts) // 2]:.4f} max {ts[-1]:.4f}; "
       f"start-up (imports, data, partition) {rounds_start - START:.2f} s")
 print(f"rounds_seconds={rounds_seconds:.3f} final_test_accuracy={acc:.4f} script_seconds={time.time() - START:.3f}")
