@@ -1,6 +1,7 @@
 using FedOrleans.Models.Federated;
 using FedOrleans.Models.Nn;
 using FedOrleans.Models.Torch;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,6 +25,8 @@ public sealed class CohortSupervisedTrainer
     private readonly List<Layer> _layers;
     private readonly InputShape _shape;
     private readonly Device _device;
+    /// <summary>For each parameter: a linear layer's weight, stacked transposed.</summary>
+    private readonly bool[] _transposed;
 
     /// <param name="device">Where the stacked weights and batches live (the CPU when null).</param>
     public CohortSupervisedTrainer(ModelSpec model, InputShape shape, Device? device = null)
@@ -35,6 +38,7 @@ public sealed class CohortSupervisedTrainer
         }
         _shape = shape;
         _layers = Plan(model, shape);
+        _transposed = _layers.SelectMany(l => l.ParameterShapes.Select((_, i) => l.Kind == LayerKind.Linear && i == 0)).ToArray();
     }
 
     /// <summary>True for the models a cohort can train (the supervised trainer's).</summary>
@@ -102,37 +106,33 @@ public sealed class CohortSupervisedTrainer
             for (int e = 0; e < s.Epochs; e++)
             {
                 using var permutation = randperm(n, generator: generator);
-                permutations[c][e] = permutation.data<long>().ToArray();
+                permutations[c][e] = MemoryMarshal.Cast<byte, long>(permutation.bytes).ToArray();
             }
         }
         int totalSteps = stepsPerEpoch[0] * s.Epochs;
 
-        // Every member's samples, concatenated once; a step gathers its rows.
+        // Every member's samples, gathered once (one gather for all members of one dataset); a step picks its rows.
         var offsets = new long[k];
-        var features = new List<Tensor>(k);
-        var labels = new List<Tensor>(k);
-        for (int c = 0; c < k; c++)
+        for (int c = 1; c < k; c++)
         {
-            offsets[c] = c == 0 ? 0 : offsets[c - 1] + members[c - 1].Shard.Count;
-            features.Add(TensorBatches.Features(members[c].Shard.Dataset, members[c].Shard.Indices, _device, _shape.Channels));
-            labels.Add(TensorBatches.Labels(members[c].Shard.Dataset, members[c].Shard.Indices, _device));
+            offsets[c] = offsets[c - 1] + members[c - 1].Shard.Count;
         }
-        var x = cat(features, 0);
-        var y = cat(labels, 0);
+        var (x, y) = Samples(members);
 
-        // Every step's clients, rows, masks (a short last batch) and counts, planned on the host and sent to the device once.
+        // Every step's clients, rows and masks (a short last batch), planned on the host and sent to the device once.
         var training = new int[totalSteps];
         var rowStart = new long[totalSteps];
-        var clientStart = new long[totalSteps];
+        var clientStart = new int[totalSteps];
+        var full = new bool[totalSteps];
         var rows = new List<long>();
         var mask = new List<float>();
         var divisors = new List<float>();
-        var taken = new List<double>();
         var counts = new long[k];
         for (int t = 0; t < totalSteps; t++)
         {
             rowStart[t] = rows.Count;
             clientStart[t] = divisors.Count;
+            full[t] = true;
             for (int c = 0; c < k && t < stepsPerEpoch[c] * s.Epochs; c++)
             {
                 training[t]++;
@@ -144,38 +144,46 @@ public sealed class CohortSupervisedTrainer
                     rows.Add(offsets[c] + (j < count ? permutation[start + j] : 0));
                     mask.Add(j < count ? 1 : 0);
                 }
+                full[t] &= count == b;
                 divisors.Add(count);
-                taken.Add(count);
                 counts[c] += count;
             }
         }
         var rowPlan = tensor(rows.ToArray()).to(device);
         var maskPlan = tensor(mask.ToArray()).to(device);
         var divisorPlan = tensor(divisors.ToArray()).to(device);
-        var takenPlan = tensor(taken.ToArray()).to(device);
 
         var parameters = StackedParameters(members, device);
         var anchors = s.ProximalMu > 0 ? parameters.Select(p => p.detach().clone()).ToList() : null;
         using var optimizer = new CohortOptimizer(parameters, s);
         using var halfMu = (s.ProximalMu / 2).ToScalar();
-        var lossSums = zeros(k, dtype: float64, device: device);
+        using var inverseBatch = (1.0 / b).ToScalar();
+        // Each step's per-client loss sums, kept on the device and read once at the end (no per-step host sync).
+        var stepLosses = new List<Tensor>(totalSteps);
         for (int t = 0; t < totalSteps; t++)
         {
             ct.ThrowIfCancellationRequested();
             using var stepScope = NewDisposeScope();
             int kt = training[t];
             var index = rowPlan.narrow(0, rowStart[t], kt * b);
-            var weights = maskPlan.narrow(0, rowStart[t], kt * b).view(kt, b);
             var xb = x.index_select(0, index).view([kt, b, .. x.shape[1..]]);
-            var yb = y.index_select(0, index).view(kt, b);
             var active = kt == k ? parameters : parameters.Select(p => p.narrow(0, 0, kt)).ToList();
 
             var logits = Forward(xb, active, kt, b);
-            var negativeLogLikelihood = nn.functional.log_softmax(logits, 2).gather(2, yb.unsqueeze(2)).squeeze(2).neg();
-            // Each client's mean over its own batch.
-            var means = negativeLogLikelihood.mul(weights).sum(1).div(divisorPlan.narrow(0, clientStart[t], kt));
-            lossSums.narrow(0, 0, kt).add_(means.detach().to(float64).mul_(takenPlan.narrow(0, clientStart[t], kt)), alpha: TorchScalars.One);
-            var loss = means.sum();
+            // Each sample's cross-entropy; each client's loss is the mean over its own batch, as in its single fit.
+            var losses = nn.functional.cross_entropy(logits.view(kt * b, -1), y.index_select(0, index), reduction: nn.Reduction.None).view(kt, b);
+            Tensor sums, loss;
+            if (full[t])
+            {
+                sums = losses.sum(1);
+                loss = sums.sum().mul(inverseBatch);
+            }
+            else
+            {
+                sums = losses.mul(maskPlan.narrow(0, rowStart[t], kt * b).view(kt, b)).sum(1);
+                loss = sums.div(divisorPlan.narrow(0, clientStart[t], kt)).sum();
+            }
+            stepLosses.Add(sums.detach().MoveToOuterDisposeScope());
             if (anchors is not null)
             {
                 var proximal = active.Zip(anchors, (p, a) => p.sub(a.narrow(0, 0, kt)).square().reshape(kt, -1).sum(1))
@@ -187,43 +195,90 @@ public sealed class CohortSupervisedTrainer
             optimizer.Step(kt);
         }
 
-        var flat = cat(parameters.Select(p => p.detach().reshape(k, -1)).ToList(), 1).cpu();
-        var sums = lossSums.cpu().data<double>().ToArray();
+        // One copy of every client's weights and every step's losses to the host.
+        var flat = cat(parameters.Select((p, i) => SingleLayout(p.detach(), i).reshape(k, -1)).ToList(), 1).cpu().contiguous();
+        var all = MemoryMarshal.Cast<byte, float>(flat.bytes);
+        var stepSums = MemoryMarshal.Cast<byte, double>(cat(stepLosses, 0).to(float64).cpu().contiguous().bytes);
+        var lossSums = new double[k];
+        for (int t = 0; t < totalSteps; t++)
+        {
+            for (int c = 0; c < training[t]; c++)
+            {
+                lossSums[c] += stepSums[clientStart[t] + c];
+            }
+        }
+        int width = all.Length / k;
         var outcomes = new FitOutcome[k];
         for (int c = 0; c < k; c++)
         {
-            outcomes[order[c]] = new FitOutcome(new ModelWeights(flat[c].data<float>().ToArray()), members[c].Shard.Count, sums[c] / Math.Max(counts[c], 1));
+            outcomes[order[c]] = new FitOutcome(new ModelWeights(all.Slice(c * width, width).ToArray()), members[c].Shard.Count, lossSums[c] / Math.Max(counts[c], 1));
         }
         return outcomes;
     }
 
-    /// <summary>The members' global weights as stacked leaf parameters, in the single model's <c>parameters()</c> order.</summary>
+    /// <summary>
+    /// Every member's samples as one feature and one label tensor, member after member: one gather for each run of
+    /// members that share a dataset (a cohort's members usually all do).
+    /// </summary>
+    private (Tensor Features, Tensor Labels) Samples(List<CohortMember> members)
+    {
+        var features = new List<Tensor>();
+        var labels = new List<Tensor>();
+        for (int first = 0; first < members.Count;)
+        {
+            var dataset = members[first].Shard.Dataset;
+            int end = first;
+            var indices = new List<int>();
+            while (end < members.Count && ReferenceEquals(members[end].Shard.Dataset, dataset))
+            {
+                indices.AddRange(members[end].Shard.Indices);
+                end++;
+            }
+            var span = CollectionsMarshal.AsSpan(indices);
+            features.Add(TensorBatches.Features(dataset, span, _device, _shape.Channels));
+            labels.Add(TensorBatches.Labels(dataset, span, _device));
+            first = end;
+        }
+        return features.Count == 1 ? (features[0], labels[0]) : (cat(features, 0), cat(labels, 0));
+    }
+
+    /// <summary>
+    /// The members' global weights as stacked leaf parameters, in the single model's <c>parameters()</c> order; a linear
+    /// layer's weight is stacked transposed, <c>[K, in, out]</c>, so that its forward pass is one <c>baddbmm</c>.
+    /// </summary>
     private List<Tensor> StackedParameters(List<CohortMember> members, Device device)
     {
         int k = members.Count;
         var shapes = _layers.SelectMany(l => l.ParameterShapes).ToList();
         long total = shapes.Sum(shape => shape.Aggregate(1L, (a, d) => a * d));
-        var globals = new float[k * total];
         for (int c = 0; c < k; c++)
         {
-            var values = members[c].Global.Values;
-            if (values.Length != total)
+            if (members[c].Global.Length != total)
             {
-                throw new ArgumentException($"client {c} of the cohort has {values.Length} weights; the model has {total}");
+                throw new ArgumentException($"client {c} of the cohort has {members[c].Global.Length} weights; the model has {total}");
             }
-            values.CopyTo(globals.AsSpan((int)(c * total), (int)total));
         }
-        var all = tensor(globals, [k, total]).to(device);
         var parameters = new List<Tensor>(shapes.Count);
-        long offset = 0;
-        foreach (var shape in shapes)
+        int offset = 0;
+        for (int i = 0; i < shapes.Count; i++)
         {
-            long size = shape.Aggregate(1L, (a, d) => a * d);
-            parameters.Add(all.narrow(1, offset, size).reshape([k, .. shape]).clone().requires_grad_(true));
+            int size = (int)shapes[i].Aggregate(1L, (a, d) => a * d);
+            var stacked = empty([k, .. shapes[i]], float32);
+            // Each member's slice written straight into the tensor's memory (one block copy per member).
+            var target = MemoryMarshal.Cast<byte, float>(stacked.bytes);
+            for (int c = 0; c < k; c++)
+            {
+                members[c].Global.Values.AsSpan(offset, size).CopyTo(target.Slice(c * size, size));
+            }
+            var laidOut = _transposed[i] ? stacked.transpose(1, 2).contiguous() : stacked;
+            parameters.Add(laidOut.to(device).requires_grad_(true));
             offset += size;
         }
         return parameters;
     }
+
+    /// <summary>A stacked parameter in the single model's layout (a linear weight back to <c>[K, out, in]</c>).</summary>
+    private Tensor SingleLayout(Tensor stacked, int index) => _transposed[index] ? stacked.transpose(1, 2) : stacked;
 
     private Tensor Forward(Tensor input, List<Tensor> parameters, int k, int b)
     {
@@ -256,9 +311,10 @@ public sealed class CohortSupervisedTrainer
                     h = h.reshape(k, b, -1);
                     break;
                 case LayerKind.Linear:
-                    var weight = parameters[p++];
+                    var weight = parameters[p++]; // [K, in, out]
                     var offset = parameters[p++];
-                    h = h.bmm(weight.transpose(1, 2)).add(offset.unsqueeze(1), alpha: TorchScalars.One);
+                    // TorchSharp's Tensor.baddbmm(batch2, input) is input + this @ batch2.
+                    h = h.baddbmm(weight, offset.unsqueeze(1));
                     break;
             }
         }
