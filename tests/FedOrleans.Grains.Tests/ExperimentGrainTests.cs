@@ -42,13 +42,16 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture) : IClassFixture
         Assert.Equal(7850 * 4, report.FinalWeights.Length);
     }
 
-    [Fact]
-    public async Task A_throwing_client_is_a_failure_and_the_round_completes()
+    /// <summary>Under cohort execution the failing client's 39 round-mates still train as a cohort and succeed.</summary>
+    [Theory]
+    [InlineData("single")]
+    [InlineData("cohort")]
+    public async Task A_throwing_client_is_a_failure_and_the_round_completes(string execution)
     {
-        var id = Specs.Id("faulty");
+        var id = Specs.Id($"faulty-{execution}");
         var grain = fixture.Client.GetGrain<IExperimentGrain>(id);
         // All 40 clients a round; client 3 always throws, and min_results 30 still allows the round.
-        var spec = Specs.Small(id, 2, "faults: { fail_clients: [3] }").Replace("fraction_fit: 0.2, min_fit_clients: 8, min_results: 6", "fraction_fit: 1.0, min_fit_clients: 8, min_results: 30");
+        var spec = Specs.Small(id, 2, $"faults: {{ fail_clients: [3] }}\nexecution: {execution}").Replace("fraction_fit: 0.2, min_fit_clients: 8, min_results: 6", "fraction_fit: 1.0, min_fit_clients: 8, min_results: 30");
         var status = await RunToEndAsync(grain, spec);
         Assert.Equal(ExperimentPhase.Completed, status.Phase);
         var report = await grain.GetReportAsync();

@@ -1,6 +1,7 @@
 using FedOrleans.Models.Data;
 using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Federated;
+using FedOrleans.Models.Nn;
 using FedOrleans.Models.Specs;
 using FedOrleans.Models.Specs.Yaml;
 using FedOrleans.Models.Torch;
@@ -62,10 +63,17 @@ public sealed class SpecTests
     }
 
     [Fact]
-    public void Execution_is_single_by_default_and_cohort_on_request()
+    public void Execution_is_auto_by_default_and_single_or_cohort_on_request()
     {
-        Assert.Equal(ExecutionMode.Single, SpecParser.Parse(Valid).Execution);
+        Assert.Equal(ExecutionMode.Auto, SpecParser.Parse(Valid).Execution);
         Assert.Equal(ExecutionMode.Cohort, SpecParser.Parse(Valid, ["execution=cohort"]).Execution);
+        Assert.Equal(ExecutionMode.Single, SpecParser.Parse(Valid, ["execution=single"]).Execution);
+        // auto: cohorts on a GPU, and on a CPU only for logistic regression (where they were measured faster).
+        Assert.True(ImageWorkload.UsesCohorts(ExecutionMode.Auto, ModelSpec.Logistic, TorchSharp.torch.CPU));
+        Assert.False(ImageWorkload.UsesCohorts(ExecutionMode.Auto, new ModelSpec(ModelKind.Mlp, [200, 200]), TorchSharp.torch.CPU));
+        Assert.True(ImageWorkload.UsesCohorts(ExecutionMode.Auto, new ModelSpec(ModelKind.Cnn, []), new TorchSharp.torch.Device(TorchSharp.DeviceType.CUDA)));
+        Assert.False(ImageWorkload.UsesCohorts(ExecutionMode.Single, ModelSpec.Logistic, null));
+        Assert.True(ImageWorkload.UsesCohorts(ExecutionMode.Cohort, new ModelSpec(ModelKind.Cnn, []), null));
         var e = Assert.Throws<SpecException>(() => SpecParser.Parse(Valid, ["execution=batched"]));
         Assert.Contains(e.Errors, x => x.Path == "execution" && x.Message.Contains("single", StringComparison.Ordinal));
     }

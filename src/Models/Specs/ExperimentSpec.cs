@@ -30,7 +30,7 @@ public sealed record ExperimentSpec(
     WorkloadSpec Workload,
     int EvaluateSamples = 0,
     GpuRequirement Gpu = GpuRequirement.None,
-    ExecutionMode Execution = ExecutionMode.Single)
+    ExecutionMode Execution = ExecutionMode.Auto)
 {
     /// <summary>The server strategy this spec names, with the domain-adaptation section's coefficients for the minimax strategies.</summary>
     public IFederatedStrategy CreateStrategy() => StrategyFactory.Create(Strategy, Train, Workload is DomainAdaptationWorkloadSpec { Adaptation: var a }

@@ -109,7 +109,7 @@ public static partial class SpecParser
         var evaluateEvery = top.Int("evaluate_every", 1, 1, MaxRounds);
         var evaluateSamples = top.Int("evaluate_samples", 0, 0, 100_000_000);
         var gpu = top.Enum("gpu", GpuRequirement.None);
-        var execution = top.Enum("execution", ExecutionMode.Single);
+        var execution = top.Enum("execution", ExecutionMode.Auto);
 
         var fed = top.Section("federation");
         var clients = fed.Int("clients", 10, 1, MaxClients, required: true);

@@ -3,6 +3,7 @@ using FedOrleans.Models.Data.Partitioning;
 using FedOrleans.Models.Federated;
 using FedOrleans.Models.Nn;
 using FedOrleans.Models.Training.Cohorts;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Training;
@@ -32,7 +33,7 @@ public sealed class ImageWorkload : ICohortWorkload
     /// <param name="evaluateSamples">Evaluate on the first this many test samples (0: all).</param>
     /// <param name="device">Where training and evaluation run (the CPU when null).</param>
     public ImageWorkload(ModelSpec model, TrainerKind trainer, DatasetSplits source, DatasetSplits? target, FederationLayout layout,
-        ExecutionMode execution = ExecutionMode.Single, int evaluateSamples = 0, Device? device = null)
+        ExecutionMode execution = ExecutionMode.Auto, int evaluateSamples = 0, Device? device = null)
     {
         _device = device;
         _model = model;
@@ -45,7 +46,7 @@ public sealed class ImageWorkload : ICohortWorkload
         _trainer = trainer == TrainerKind.NoOp ? new NoOpTrainer()
             : target is not null ? new MinimaxTrainer(model, Shape, device)
             : new SupervisedTrainer(model, Shape, device);
-        if (_trainer is SupervisedTrainer && execution == ExecutionMode.Cohort && CohortSupervisedTrainer.Supports(model))
+        if (_trainer is SupervisedTrainer && CohortSupervisedTrainer.Supports(model) && UsesCohorts(execution, model, device))
         {
             CohortTrainer = new CohortSupervisedTrainer(model, Shape, device);
         }
@@ -53,6 +54,14 @@ public sealed class ImageWorkload : ICohortWorkload
     }
 
     public string Description { get; }
+
+    /// <summary>Whether a supervised model trains in cohorts: asked for, or <c>auto</c> where cohorts were measured faster.</summary>
+    public static bool UsesCohorts(ExecutionMode execution, ModelSpec model, Device? device) => execution switch
+    {
+        ExecutionMode.Cohort => true,
+        ExecutionMode.Single => false,
+        _ => device?.type == DeviceType.CUDA || model.Kind == ModelKind.Logistic,
+    };
 
     public int Clients => _layout.Clients;
 
