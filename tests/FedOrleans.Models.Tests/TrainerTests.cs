@@ -31,4 +31,23 @@ public sealed class TrainerTests
         var unlabelled = trainer.Fit(global, new FitInstructions(1, 77, settings), shard with { Unlabelled = true }, default);
         Assert.Equal(0, unlabelled.NumSamples);
     }
+
+    /// <summary>An evaluation shared by several threads (as a CPU silo's gate slots share it) equals the one-thread evaluation exactly.</summary>
+    [Fact]
+    public async Task An_evaluation_split_into_parts_on_several_threads_equals_the_whole()
+    {
+        TorchRuntime.Configure(1);
+        var mnist = await TestData.LoadAsync(DatasetName.Mnist);
+        var shape = new InputShape(1, 28, 28, 10);
+        var spec = new ModelSpec(ModelKind.Mlp, [32]);
+        var weights = new ModelWeights(ModelFactory.InitialWeights(spec, shape, 5));
+        var whole = ModelEvaluator.Evaluate(spec, shape, weights, mnist.Test, limit: 4321);
+        Assert.Equal(4321, whole.Count);
+        foreach (int parts in new[] { 2, 3, 7 })
+        {
+            var split = await Task.WhenAll(Enumerable.Range(0, parts).Select(part =>
+                Task.Run(() => ModelEvaluator.EvaluatePart(spec, shape, weights, mnist.Test, part, parts, limit: 4321))));
+            Assert.Equal(whole, ModelEvaluator.Combine(split));
+        }
+    }
 }

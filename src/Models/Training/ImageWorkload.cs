@@ -14,7 +14,7 @@ namespace FedOrleans.Models.Training;
 /// domain's training images unlabelled and every client runs the minimax trainer. The server evaluates the global
 /// model on the test set (the target domain's under adaptation).
 /// </summary>
-public sealed class ImageWorkload : ICohortWorkload
+public sealed class ImageWorkload : ICohortWorkload, ISplitEvaluation
 {
     private readonly ModelSpec _model;
     private readonly DatasetSplits _source;
@@ -91,6 +91,9 @@ public sealed class ImageWorkload : ICohortWorkload
 
     public EvaluationResult EvaluateGlobal(ModelWeights global, CancellationToken ct) =>
         ModelEvaluator.Evaluate(_model, Shape, global, Test, ct, limit: _evaluateSamples, device: _device);
+
+    public ModelEvaluator.EvaluationPart EvaluateGlobalPart(ModelWeights global, int part, int parts, CancellationToken ct) =>
+        ModelEvaluator.EvaluatePart(_model, Shape, global, Test, part, parts, ct, limit: _evaluateSamples, device: _device);
 
     public ClientEvaluationResult EvaluateClient(int client, ModelWeights global, float[]? privateState, CancellationToken ct) =>
         throw new NotSupportedException("an image experiment's server evaluates the global model on the test set");
