@@ -2,10 +2,7 @@
 # FedOrleans against the hand-written PyTorch FedAvg loops (bench/baselines/fedavg.py) on a GPU machine without
 # .NET: issue 12's GPU comparison (docs/benchmarks.md, "On a GPU"). One run of each variant, whole processes, in turn.
 #
-# Prepare here (repository root; publish/ is git-ignored):
-#   dotnet publish src/Client -c Release -r linux-x64 --self-contained -p:TorchBackend=external -o publish/gpu
-#   tar -cJf publish/app.tar.xz -C publish gpu
-#   mkdir -p publish/data && cp -r ~/.cache/fedorleans/mnist publish/data/ && tar -cJf publish/data.tar.xz -C publish data
+# Prepare here (repository root; publish/ is git-ignored): bash bench/gpu/pack.sh
 # Run there (repository root, with publish/app.tar.xz and publish/data.tar.xz carried; $OUT for the results):
 #   bash bench/gpu/compare.sh
 # Writes $OUT/runs.tsv (workload, variant, wall s, rounds s, start-up s, accuracy) and one log per run.
@@ -55,14 +52,14 @@ qs=experiments/quickstart.yaml
 all1000=(--set strategy.fraction_fit=1.0 --set strategy.min_fit_clients=1000 --set strategy.min_results=1000 --set rounds=6 --set evaluate_every=100)
 
 one b1 "fedorleans single" 90 "$F" run "$b1" --out @OUT --device "$device" --set execution=single
-one b1 "fedorleans cohort" 90 "$F" run "$b1" --out @OUT --device "$device" --set execution=cohort
+one b1 "fedorleans auto (cohort)" 90 "$F" run "$b1" --out @OUT --device "$device" --set execution=auto
 one b1 "pytorch sequential" 90 $(py b1 sequential)
 one b1 "pytorch batched" 90 $(py b1 batched)
 one quickstart "fedorleans single" 150 "$F" run "$qs" --out @OUT --device "$device" --set execution=single
-one quickstart "fedorleans cohort" 150 "$F" run "$qs" --out @OUT --device "$device" --set execution=cohort
+one quickstart "fedorleans auto (cohort)" 150 "$F" run "$qs" --out @OUT --device "$device" --set execution=auto
 one quickstart "pytorch sequential" 150 $(py quickstart sequential)
 one quickstart "pytorch batched" 150 $(py quickstart batched)
 one all-1000 "fedorleans single" 90 "$F" run "$b1" --out @OUT --device "$device" "${all1000[@]}" --set execution=single
-one all-1000 "fedorleans cohort" 90 "$F" run "$b1" --out @OUT --device "$device" "${all1000[@]}" --set execution=cohort
+one all-1000 "fedorleans auto (cohort)" 90 "$F" run "$b1" --out @OUT --device "$device" "${all1000[@]}" --set execution=auto
 for d in "$work"/res-*; do [[ -f $d/rounds.csv ]] && cp "$d/rounds.csv" "$OUT/$(basename "$d").rounds.csv"; done
 column -t "$runs"

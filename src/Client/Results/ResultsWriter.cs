@@ -25,6 +25,8 @@ public static class ResultsWriter
         RunTiming timing, long consolePeakRss, string mode)
     {
         Directory.CreateDirectory(folder);
+        // The plot (font and Skia loading, about 0.1 s the first time) is drawn beside the JSON and the tables.
+        var plot = Task.Run(() => AccuracyPlot.Save(Path.Combine(folder, "accuracy.png"), spec.Name, report.Rounds));
         var evaluated = report.Rounds.Where(r => !double.IsNaN(r.TestAccuracy)).ToList();
         var final = evaluated.Count > 0 ? evaluated[^1] : null;
         var summary = new
@@ -57,7 +59,7 @@ public static class ResultsWriter
         {
             await File.WriteAllTextAsync(Path.Combine(folder, "clients.csv"), clientsCsv);
         }
-        AccuracyPlot.Save(Path.Combine(folder, "accuracy.png"), spec.Name, report.Rounds);
+        await plot;
     }
 
     public static string RoundsCsv(IEnumerable<RoundSummary> rounds)

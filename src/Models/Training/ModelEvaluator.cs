@@ -107,7 +107,7 @@ public static class ModelEvaluator
             }
             using var outside = NewDisposeScope();
             set = new EvaluationSet(count, channels, where,
-                TensorBatches.Features(data, all, device, channels).DetachFromDisposeScope(), TensorBatches.Labels(data, all, device).DetachFromDisposeScope());
+                TensorBatches.FirstFeatures(data, count, device, channels).DetachFromDisposeScope(), TensorBatches.Labels(data, all, device).DetachFromDisposeScope());
             // The one it replaces may still be read by an evaluation on another thread: its finalizer frees it.
             Cached.AddOrUpdate(data, set);
             return (set.Features, set.Labels);

@@ -40,6 +40,43 @@ public static class TensorBatches
         }
     }
 
+    /// <summary>
+    /// The first <paramref name="count"/> samples as a <c>[count, C, H, W]</c> float tensor, the same values as
+    /// <see cref="Features"/> gives for indices <c>0..count-1</c>, for an evaluation set kept between evaluations: no
+    /// gather, and on the CPU a buffer advised onto huge pages (<see cref="TorchRuntime.AdviseHugePages"/>).
+    /// </summary>
+    public static Tensor FirstFeatures(Dataset data, int count, Device device, int channels = 0)
+    {
+        channels = channels == 0 ? data.Channels : channels;
+        if (channels != data.Channels && data.Channels != 1)
+        {
+            throw new ArgumentException($"{data.Name} has {data.Channels} channels; the model expects {channels}");
+        }
+        using var pixels = PixelTensor(data).narrow(0, 0, count);
+        Tensor features;
+        if (device.type == DeviceType.CPU)
+        {
+            features = empty([count, data.Channels, data.Height, data.Width], ScalarType.Float32);
+            TorchRuntime.AdviseHugePages(features);
+            features.copy_(pixels);
+        }
+        else
+        {
+            using var onDevice = pixels.to(device);
+            features = onDevice.to_type(ScalarType.Float32);
+        }
+        using var scale = data.Scale.ToScalar();
+        features.mul_(scale);
+        if (channels == data.Channels)
+        {
+            return features;
+        }
+        using (features)
+        {
+            return features.repeat(1, channels, 1, 1);
+        }
+    }
+
     /// <summary>The labels at <paramref name="indices"/> as an int64 tensor.</summary>
     public static Tensor Labels(Dataset data, ReadOnlySpan<int> indices, Device device)
     {
