@@ -28,7 +28,7 @@ public static class CohortFits
             (new ModelSpec(ModelKind.Mlp, [200, 200]), new TrainerSettings(Epochs: 2, BatchSize: 32, LearningRate: 0.05, Momentum: 0.5), 600),
             (new ModelSpec(ModelKind.Cnn, []), new TrainerSettings(Epochs: 1, BatchSize: 32, LearningRate: 0.01, Momentum: 0.9), 300),
         };
-        foreach (var (model, settings, samples) in cases.Where(c => Environment.GetEnvironmentVariable("ONLY_LOGISTIC") is null || c.Model.Kind == ModelKind.Logistic))
+        foreach (var (model, settings, samples) in cases)
         {
             var single = new SupervisedTrainer(model, shape);
             var cohort = new CohortSupervisedTrainer(model, shape);
