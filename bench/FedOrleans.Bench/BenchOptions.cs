@@ -3,13 +3,14 @@ using System.Globalization;
 namespace FedOrleans.Bench;
 
 /// <summary>Command-line options shared by the benchmarks.</summary>
-public sealed record BenchOptions(int Repeats, IReadOnlyList<int> Sizes, string? Out)
+public sealed record BenchOptions(int Repeats, IReadOnlyList<int> Sizes, string? Out, IReadOnlyList<string>? Models = null)
 {
     public static BenchOptions Parse(string[] args)
     {
         int repeats = 3;
         IReadOnlyList<int> sizes = [10, 100, 1000, 10000];
         string? output = null;
+        IReadOnlyList<string>? models = null;
         for (int i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
@@ -18,10 +19,11 @@ public sealed record BenchOptions(int Repeats, IReadOnlyList<int> Sizes, string?
                 case "--repeats": repeats = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 case "--sizes": sizes = value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); i++; break;
                 case "--out": output = value; i++; break;
-                default: throw new ArgumentException($"unknown option {args[i]}; allowed: --repeats, --sizes, --out");
+                case "--models": models = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries); i++; break;
+                default: throw new ArgumentException($"unknown option {args[i]}; allowed: --repeats, --sizes, --out, --models (cohort: logistic,mlp,cnn)");
             }
         }
-        return new BenchOptions(repeats, sizes, output);
+        return new BenchOptions(repeats, sizes, output, models);
     }
 
     /// <summary>Prints the report and, with --out, appends it to a file.</summary>

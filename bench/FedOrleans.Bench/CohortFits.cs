@@ -13,7 +13,8 @@ namespace FedOrleans.Bench;
 /// <summary>
 /// The same K local fits, one at a time (<see cref="SupervisedTrainer"/>) and as one cohort
 /// (<see cref="CohortSupervisedTrainer"/>), on one thread, alternated, for the image models: the Models-level
-/// speed-up of cohort training without Orleans around it. <c>--sizes</c> gives the cohort sizes K.
+/// speed-up of cohort training without Orleans around it. <c>--sizes</c> gives the cohort sizes K, <c>--models</c>
+/// (logistic, mlp, cnn) which models.
 /// </summary>
 public static class CohortFits
 {
@@ -28,7 +29,7 @@ public static class CohortFits
             (new ModelSpec(ModelKind.Mlp, [200, 200]), new TrainerSettings(Epochs: 2, BatchSize: 32, LearningRate: 0.05, Momentum: 0.5), 600),
             (new ModelSpec(ModelKind.Cnn, []), new TrainerSettings(Epochs: 1, BatchSize: 32, LearningRate: 0.01, Momentum: 0.9), 300),
         };
-        foreach (var (model, settings, samples) in cases)
+        foreach (var (model, settings, samples) in cases.Where(c => options.Models is null || options.Models.Contains(c.Model.Kind.ToString(), StringComparer.OrdinalIgnoreCase)))
         {
             var single = new SupervisedTrainer(model, shape);
             var cohort = new CohortSupervisedTrainer(model, shape);
