@@ -19,7 +19,27 @@ public static class IdxReader
     /// <summary>Images as bytes, row-major <c>[count, channels, rows, columns]</c>; grey IDX files have one channel.</summary>
     public static (int Count, int Channels, int Rows, int Columns, byte[] Pixels) ReadImages(string path)
     {
-        var bytes = ReadAll(path);
+        if (path.EndsWith(".gz", StringComparison.Ordinal) || !File.Exists(path))
+        {
+            var bytes = ReadAll(path);
+            var (count, channels, rows, cols, header) = ImageHeader(path, bytes, bytes.LongLength);
+            return (count, channels, rows, cols, bytes[header..]);
+        }
+        // Uncompressed (the cache's form): the header, then the pixels read straight into their own array. Reading the
+        // whole file and copying all but the header cost MNIST's 47 MB twice (0.4 s of a run's start-up on 2 cores).
+        using var file = File.OpenRead(path);
+        var head = new byte[Math.Min(20, file.Length)];
+        file.ReadExactly(head);
+        var (n, c, r, w, skip) = ImageHeader(path, head, file.Length);
+        file.Position = skip;
+        var pixels = GC.AllocateUninitializedArray<byte>(checked((int)(file.Length - skip)));
+        file.ReadExactly(pixels);
+        return (n, c, r, w, pixels);
+    }
+
+    /// <summary>Checks an image file's header against its length; returns the shape and the header's size.</summary>
+    private static (int Count, int Channels, int Rows, int Columns, int Header) ImageHeader(string path, byte[] bytes, long fileLength)
+    {
         RequireLength(path, bytes, 16, "header");
         int magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
         if (magic != ImagesMagic && magic != ColourImagesMagic)
@@ -37,13 +57,13 @@ public static class IdxReader
             throw new DataFormatException(path, $"implausible header: {count} images of {channels}x{rows}x{cols}");
         }
         long expected = header + (long)count * channels * rows * cols;
-        if (bytes.LongLength != expected)
+        if (fileLength != expected)
         {
             throw new DataFormatException(path,
-                $"expected {expected:N0} bytes for {count:N0} images of {channels}x{rows}x{cols}, found {bytes.LongLength:N0} " +
-                (bytes.LongLength < expected ? "(truncated: fetch it again with `fedorleans data fetch`)" : "(trailing bytes)"));
+                $"expected {expected:N0} bytes for {count:N0} images of {channels}x{rows}x{cols}, found {fileLength:N0} " +
+                (fileLength < expected ? "(truncated: fetch it again with `fedorleans data fetch`)" : "(trailing bytes)"));
         }
-        return (count, channels, rows, cols, bytes[header..]);
+        return (count, channels, rows, cols, header);
     }
 
     /// <summary>Writes images <c>[count, channels, rows, columns]</c> as a colour IDX file.</summary>

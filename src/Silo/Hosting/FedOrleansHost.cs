@@ -124,11 +124,11 @@ public static class FedOrleansHost
                 silo.UseTls(tls, o => ClusterTls.Configure(o, tls));
             }
         });
-        // The dashboard's routes are mapped while Orleans starts (see MapDashboardWhileStarting); this hosted service, registered
-        // after the silo's, holds the start until they are in, and the web server only listens after every hosted service started.
-        var dashboard = new DashboardMapping();
-        builder.Services.AddSingleton(dashboard);
-        builder.Services.AddHostedService<DashboardMapping.Gate>();
+        // The dashboard's and /metrics' routes are mapped while Orleans starts (BackgroundRouteMapping); its gate, registered
+        // after the silo's hosted service, holds the start until they are in, and the web server only listens after every hosted service started.
+        var slowRoutes = new BackgroundRouteMapping();
+        builder.Services.AddSingleton(slowRoutes);
+        builder.Services.AddHostedService<BackgroundRouteMapping.Gate>();
         // FedOrleans' meter and Orleans' own, scraped by Prometheus at /metrics.
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(FedOrleans.Contracts.FedOrleansNames.Meter, "Microsoft.Orleans")
@@ -162,7 +162,6 @@ public static class FedOrleansHost
             app.UseMiddleware<BasicAuthentication>(hosting.DashboardUser, hosting.DashboardPassword, FederationPage.Prefix);
         }
         app.MapFederationPage();
-        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/healthz", (TrainingGate gate, CohortScheduler cohorts, ILocalSiloDetails silo) => Results.Text(JsonSerializer.Serialize(new
         {
             status = "ok",
@@ -171,7 +170,7 @@ public static class FedOrleansHost
             fits = new { capacity = gate.Capacity, running = gate.Running, waiting = gate.Waiting },
             cohorts = new { trained = cohorts.Trained.Cohorts, clients = cohorts.Trained.Clients },
         }), "application/json"));
-        dashboard.MapWhileStarting(app);
+        slowRoutes.MapWhileStarting(app); // /dashboard and /metrics
         return app;
     }
 
