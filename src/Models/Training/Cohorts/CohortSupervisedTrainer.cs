@@ -1,7 +1,7 @@
+using System.Runtime.InteropServices;
 using FedOrleans.Models.Federated;
 using FedOrleans.Models.Nn;
 using FedOrleans.Models.Torch;
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
