@@ -301,7 +301,7 @@ public sealed class ExperimentGrain(
     /// </summary>
     private async Task<EvaluationResult> EvaluateGlobalAsync(IFederatedWorkload workload, ModelWeights weights, CancellationToken ct)
     {
-        int parts = gate.Device.type == TorchSharp.DeviceType.CUDA ? 1 : gate.Capacity;
+        int parts = gate.SplitInto(gate.Capacity);
         if (workload is not ISplitEvaluation split || parts == 1)
         {
             return await gate.RunAsync(() => workload.EvaluateGlobal(weights, ct), ct);

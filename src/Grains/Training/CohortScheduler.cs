@@ -91,7 +91,7 @@ public sealed class CohortScheduler(TrainingGate gate, IOptions<TrainingOptions>
         Interlocked.Increment(ref _cohorts);
         Interlocked.Add(ref _clients, pending.Members.Count);
         // On a CPU, one batched fit per gate slot (a share of the cohort each, one core each); a GPU takes it whole.
-        int parts = options.Value.Device == "cuda" ? 1 : Math.Min(gate.Capacity, pending.Members.Count);
+        int parts = gate.SplitInto(pending.Members.Count);
         int size = (pending.Members.Count + parts - 1) / parts;
         await Task.WhenAll(pending.Members.Chunk(size).Select(async chunk =>
         {

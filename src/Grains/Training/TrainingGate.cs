@@ -25,6 +25,12 @@ public sealed class TrainingGate(IOptions<TrainingOptions> options) : IDisposabl
     /// <summary>The silo's device (<c>--device</c>): work run through the gate trains and infers there.</summary>
     public TorchSharp.torch.Device Device { get; } = options.Value.TorchDevice;
 
+    /// <summary>
+    /// Into how many parts to split one piece of work of <paramref name="items"/> items (a cohort's clients, an
+    /// evaluation's batches): one per slot on a CPU, so that every core has a share; one on a GPU, which takes it whole.
+    /// </summary>
+    public int SplitInto(int items) => Device.type == TorchSharp.DeviceType.CUDA ? 1 : Math.Max(1, Math.Min(Capacity, items));
+
     public int Running => Volatile.Read(ref _running);
 
     public int Waiting => Volatile.Read(ref _waiting);

@@ -90,13 +90,20 @@ public static class ModelEvaluator
         return new EvaluationResult((double)correct / count, lossSum / count, count);
     }
 
+    /// <summary>
+    /// The first <paramref name="count"/> samples as float features and int64 labels on the device. The same set is
+    /// evaluated every few rounds, so it is converted once and kept with the dataset (up to
+    /// <see cref="CachedBytesLimit"/>); building it cost 25-45 ms of every evaluation of MNIST's test set, and
+    /// B1 evaluates eleven times. The batches are views of it: the same float32 values as batches built one by one.
+    /// A larger set is built again each time, and disposed with the caller's scope.
+    /// </summary>
     private static (Tensor Features, Tensor Labels) EvaluationTensors(Dataset data, int count, int channels, Device device)
     {
         long bytes = (long)count * Math.Max(channels, data.Channels) * data.Height * data.Width * sizeof(float);
-        var all = Enumerable.Range(0, count).ToArray();
+        var all = Enumerable.Range(0, count).ToArray(); // the labels are picked by index
         if (bytes > CachedBytesLimit)
         {
-            return (TensorBatches.Features(data, all, device, channels), TensorBatches.Labels(data, all, device));
+            return (TensorBatches.FirstFeatures(data, count, device, channels), TensorBatches.Labels(data, all, device));
         }
         string where = device.ToString();
         lock (Cached)
