@@ -9,7 +9,7 @@ namespace FedOrleans.Models.Tests;
 
 /// <summary>
 /// A cohort fit gives each client what its one-at-a-time fit gives (weights to 1e-5, the same sample count,
-/// the same loss to 1e-5), for every model, optimizer and FedProx, with unequal shard sizes; and a client's
+/// the same loss to 1e-5), for every model, optimizer, FedProx and dropout, with unequal shard sizes; and a client's
 /// result does not depend on the rest of its cohort (bit for bit), which keeps runs identical on 1 or N silos.
 /// </summary>
 public sealed class CohortTrainerTests
@@ -22,6 +22,8 @@ public sealed class CohortTrainerTests
         { "mlp", "fedprox" },
         { "cnn", "sgd-momentum" },
         { "cnn", "adamw" },
+        { "mlp-dropout", "sgd-momentum" },
+        { "cnn-dropout", "adam" },
     };
 
     [Theory]
@@ -35,6 +37,8 @@ public sealed class CohortTrainerTests
         {
             "logistic" => ModelSpec.Logistic,
             "mlp" => new ModelSpec(ModelKind.Mlp, [64, 32]),
+            "mlp-dropout" => new ModelSpec(ModelKind.Mlp, [64, 32], Dropout: 0.3),
+            "cnn-dropout" => new ModelSpec(ModelKind.Cnn, [], Dropout: 0.3),
             _ => new ModelSpec(ModelKind.Cnn, []),
         };
         var settings = optimizer switch
@@ -47,7 +51,7 @@ public sealed class CohortTrainerTests
         };
         // Unequal shards (3, 4 and 8 steps an epoch, last batches partial), one client with another global
         // model, and one unlabelled client, which trains nothing.
-        int[] sizes = model == "cnn" ? [37, 64, 120] : [37, 64, 120, 50];
+        int[] sizes = model.StartsWith("cnn") ? [37, 64, 120] : [37, 64, 120, 50];
         var global = new ModelWeights(ModelFactory.InitialWeights(spec, shape, 1));
         var other = new ModelWeights(ModelFactory.InitialWeights(spec, shape, 2));
         var members = sizes.Select((n, c) => new CohortMember(
@@ -86,7 +90,8 @@ public sealed class CohortTrainerTests
         TorchRuntime.Configure(1);
         var mnist = await TestData.LoadAsync(DatasetName.Mnist);
         var shape = new InputShape(1, 28, 28, 10);
-        var spec = model == "mlp" ? new ModelSpec(ModelKind.Mlp, [64]) : new ModelSpec(ModelKind.Cnn, []);
+        // With dropout: each client's masks come from its own generator, whoever else is in the cohort.
+        var spec = model == "mlp" ? new ModelSpec(ModelKind.Mlp, [64], Dropout: 0.2) : new ModelSpec(ModelKind.Cnn, []);
         var settings = new TrainerSettings(Epochs: 1, BatchSize: 32, LearningRate: 0.05, Momentum: 0.5);
         var global = new ModelWeights(ModelFactory.InitialWeights(spec, shape, 1));
         var members = Enumerable.Range(0, 5).Select(c => new CohortMember(global, new FitInstructions(1, 50UL + (ulong)c, settings),
@@ -99,5 +104,28 @@ public sealed class CohortTrainerTests
         Assert.Equal(all[1].Weights.Sha256(), split[1].Weights.Sha256());
         Assert.Equal(all[3].Weights.Sha256(), split[0].Weights.Sha256());
         Assert.Equal(all[1].TrainLoss, alone[0].TrainLoss);
+    }
+
+    [Fact]
+    public async Task Dropout_masks_are_fixed_by_the_fits_seed_and_change_the_fit()
+    {
+        TorchRuntime.Configure(1);
+        var mnist = await TestData.LoadAsync(DatasetName.Mnist);
+        var shape = new InputShape(1, 28, 28, 10);
+        var withDropout = new ModelSpec(ModelKind.Mlp, [64], Dropout: 0.5);
+        var without = new ModelSpec(ModelKind.Mlp, [64]);
+        var settings = new TrainerSettings(Epochs: 1, BatchSize: 16, LearningRate: 0.05);
+        var global = new ModelWeights(ModelFactory.InitialWeights(without, shape, 1));
+        var shard = new ClientShard(mnist.Train, Enumerable.Range(0, 100).ToArray(), false);
+        string Fit(ModelSpec spec, ulong seed) => new SupervisedTrainer(spec, shape).Fit(global, new FitInstructions(1, seed, settings), shard, default).Weights.Sha256();
+
+        Assert.Equal(Fit(withDropout, 7), Fit(withDropout, 7));
+        Assert.NotEqual(Fit(withDropout, 7), Fit(withDropout, 8));
+        Assert.NotEqual(Fit(without, 7), Fit(withDropout, 7));
+        // Evaluation runs without dropout: the same weights score the same with or without a dropout layer.
+        var weights = new ModelWeights(ModelFactory.InitialWeights(without, shape, 3));
+        Assert.Equal(
+            ModelEvaluator.Evaluate(without, shape, weights, mnist.Test, limit: 500),
+            ModelEvaluator.Evaluate(withDropout, shape, weights, mnist.Test, limit: 500));
     }
 }

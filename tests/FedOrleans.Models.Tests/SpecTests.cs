@@ -89,6 +89,11 @@ public sealed class SpecTests
         var e = Assert.Throws<SpecException>(() => SpecParser.Parse(Valid, ["rounds=0", "oops"]));
         Assert.Contains(e.Errors, x => x.Path == "rounds" && x.Message.Contains("allowed: 1..", StringComparison.Ordinal));
         Assert.Contains(e.Errors, x => x.Path == "--set oops" && x.Message.Contains("path.to.key=value", StringComparison.Ordinal));
+        // Dropout: MLP and CNN (after each hidden fully connected layer), off by default, not for logistic regression.
+        Assert.Equal(0, spec.Model.Dropout);
+        Assert.Equal(0.25, SpecParser.Parse(Valid, ["model.dropout=0.25"]).Model.Dropout);
+        var logistic = Assert.Throws<SpecException>(() => SpecParser.Parse(Valid, ["model.kind=logistic", "model.dropout=0.25"]));
+        Assert.Contains(logistic.Errors, x => x.Path == "model.dropout" && x.Message.Contains("mlp or cnn", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -200,24 +200,43 @@ public sealed class ExperimentGrain(
             {
                 _activity = new ClientActivity[clients.Length];
             }
-            while (state.State.CompletedRounds < spec.Rounds)
+            // A server-side evaluation of round r runs beside round r+1's fits (it only reads r's global model, which
+            // r+1 starts from); round r is recorded once both its evaluation is done and r+1's fits are under way.
+            // Clients that evaluate themselves (graphs) would queue behind their own fits: their rounds end in turn.
+            bool overlap = workload.EvaluationSite != EvaluationSite.Clients;
+            var clock = Stopwatch.StartNew();
+            double recordedAt = 0;
+            Task<(RoundSummary, StrategyState)>? finishing = null;
+            for (int round = state.State.CompletedRounds + 1; round <= spec.Rounds; round++)
             {
                 ct.ThrowIfCancellationRequested();
                 DelayDeactivation(KeepAlive);
-                var (summary, next) = await RunRoundAsync(spec, workload, strategy, strategyState, clients, ct);
-                strategyState = next;
-                state.State.CompletedRounds = summary.Round;
-                state.State.GlobalWeights = next.Global.ToBytes();
-                state.State.StrategySlots = WireMapping.ToBytes(next.Slots);
-                state.State.StrategySlotCount = next.Slots.Count;
-                state.State.StrategyStep = next.Step;
-                state.State.History.Add(summary);
-                state.State.ElapsedSeconds += summary.Seconds;
-                await state.WriteStateAsync(CancellationToken.None);
-                metrics.RoundCompleted(Id);
-                logger.LogInformation("{ExperimentId} round {Round}: {Received}/{Sampled} results, {Failed} failures, accuracy {Accuracy:F4}",
-                    Id, summary.Round, summary.Received, summary.Sampled, summary.Failed, summary.TestAccuracy);
-                Publish();
+                var training = TrainRoundAsync(round, spec, strategy, strategyState, clients, ct);
+                if (finishing is not null)
+                {
+                    try
+                    {
+                        recordedAt = await RecordRoundAsync(await finishing, clock, recordedAt);
+                    }
+                    catch
+                    {
+                        // The round in flight ends (its fits are not abandoned mid-way) before the loop stops.
+                        await training.ContinueWith(_ => { }, TaskScheduler.Current);
+                        throw;
+                    }
+                }
+                var trained = await training;
+                strategyState = trained.Outcome.State;
+                finishing = FinishRoundAsync(trained, spec, workload, ct);
+                if (!overlap)
+                {
+                    recordedAt = await RecordRoundAsync(await finishing, clock, recordedAt);
+                    finishing = null;
+                }
+            }
+            if (finishing is not null)
+            {
+                await RecordRoundAsync(await finishing, clock, recordedAt);
             }
             await FinishAsync(ExperimentPhase.Completed, null);
         }
@@ -249,11 +268,44 @@ public sealed class ExperimentGrain(
         }
     }
 
-    private async Task<(RoundSummary Summary, StrategyState Next)> RunRoundAsync(
-        ExperimentSpec spec, IFederatedWorkload workload, IFederatedStrategy strategy, StrategyState current, ClientId[] clients, CancellationToken ct)
+    /// <summary>
+    /// Records a finished round: persists it (the point a resumed experiment continues from), counts it, logs and
+    /// publishes it. Its <see cref="RoundSummary.Seconds"/> are the time since the previous round was recorded, so a
+    /// run's rounds add up to its wall time even where rounds overlap. Returns the time it was recorded at.
+    /// </summary>
+    private async Task<double> RecordRoundAsync((RoundSummary Summary, StrategyState Next) finished, Stopwatch clock, double previousAt)
     {
-        var stopwatch = Stopwatch.StartNew();
-        var round = new RoundContext(state.State.CompletedRounds + 1, spec.Seed);
+        double now = clock.Elapsed.TotalSeconds;
+        var (summary, next) = finished;
+        summary = summary with { Seconds = now - previousAt };
+        state.State.CompletedRounds = summary.Round;
+        state.State.GlobalWeights = next.Global.ToBytes();
+        state.State.StrategySlots = WireMapping.ToBytes(next.Slots);
+        state.State.StrategySlotCount = next.Slots.Count;
+        state.State.StrategyStep = next.Step;
+        state.State.History.Add(summary);
+        state.State.ElapsedSeconds += summary.Seconds;
+        await state.WriteStateAsync(CancellationToken.None);
+        metrics.RoundCompleted(Id);
+        logger.LogInformation("{ExperimentId} round {Round}: {Received}/{Sampled} results, {Failed} failures, accuracy {Accuracy:F4}",
+            Id, summary.Round, summary.Received, summary.Sampled, summary.Failed, summary.TestAccuracy);
+        if (!summary.Accepted)
+        {
+            logger.LogWarning("{ExperimentId} round {Round} aborted: {Status}", Id, summary.Round, summary.Status);
+        }
+        Publish();
+        return now;
+    }
+
+    /// <summary>A round's fits, gathered and aggregated (not yet evaluated).</summary>
+    private sealed record TrainedRound(
+        int Round, int Sampled, IReadOnlyList<ClientUpdate> Updates, IReadOnlyList<ClientFailure> Failures, AggregateOutcome Outcome);
+
+    /// <summary>Samples the round's clients, fans out their fits with a deadline, and aggregates in client-index order.</summary>
+    private async Task<TrainedRound> TrainRoundAsync(
+        int roundNumber, ExperimentSpec spec, IFederatedStrategy strategy, StrategyState current, ClientId[] clients, CancellationToken ct)
+    {
+        var round = new RoundContext(roundNumber, spec.Seed);
         var assignments = strategy.ConfigureFit(round, current, clients);
         var global = current.Global.ToBytes();
         var answers = await Task.WhenAll(assignments.Select(a => FitClientAsync(a, global, assignments.Count, spec.RoundTimeout, ct)));
@@ -265,11 +317,18 @@ public sealed class ExperimentGrain(
             .Concat(received.Where(u => !u.Weights.IsFinite()).Select(u => new ClientFailure(u.Client, "non-finite weights (the local training diverged)")))
             .OrderBy(f => f.Client)
             .ToList();
-        var outcome = strategy.AggregateFit(round, current, updates, failures);
+        return new TrainedRound(roundNumber, assignments.Count, updates, failures, strategy.AggregateFit(round, current, updates, failures));
+    }
+
+    /// <summary>Evaluates a trained round's global model when it is due and summarises the round.</summary>
+    private async Task<(RoundSummary Summary, StrategyState Next)> FinishRoundAsync(
+        TrainedRound trained, ExperimentSpec spec, IFederatedWorkload workload, CancellationToken ct)
+    {
+        var outcome = trained.Outcome;
         var evaluation = new EvaluationResult(double.NaN, double.NaN, 0);
         double validationAccuracy = double.NaN;
         bool evaluate = outcome.Accepted && spec.Trainer != TrainerKind.NoOp
-            && (round.Round % spec.EvaluateEvery == 0 || round.Round == spec.Rounds);
+            && (trained.Round % spec.EvaluateEvery == 0 || trained.Round == spec.Rounds);
         if (evaluate && workload.EvaluationSite == EvaluationSite.Clients)
         {
             (evaluation, validationAccuracy) = await EvaluateOnClientsAsync(spec, outcome.State.Global, ct);
@@ -278,19 +337,15 @@ public sealed class ExperimentGrain(
         {
             evaluation = await EvaluateGlobalAsync(workload, outcome.State.Global, ct);
         }
-        var withSamples = updates.Where(u => u.NumSamples > 0).ToList();
+        var withSamples = trained.Updates.Where(u => u.NumSamples > 0).ToList();
         double trainLoss = withSamples.Count == 0 ? double.NaN
             : withSamples.Sum(u => u.TrainLoss * u.NumSamples) / withSamples.Sum(u => (double)u.NumSamples);
         var summary = new RoundSummary(
-            round.Round, assignments.Count, updates.Count, failures.Count, outcome.Accepted,
+            trained.Round, trained.Sampled, trained.Updates.Count, trained.Failures.Count, outcome.Accepted,
             outcome.Accepted ? "ok" : $"aborted: {outcome.Reason}",
-            evaluation.Accuracy, evaluation.Loss, trainLoss, stopwatch.Elapsed.TotalSeconds, outcome.AggregatedSamples,
-            failures.OrderBy(f => f.Client).Take(20).Select(f => new ClientFailureWire(f.Client.Index, f.Reason)).ToList(),
+            evaluation.Accuracy, evaluation.Loss, trainLoss, Seconds: 0, outcome.AggregatedSamples,
+            trained.Failures.Take(20).Select(f => new ClientFailureWire(f.Client.Index, f.Reason)).ToList(),
             validationAccuracy);
-        if (!outcome.Accepted)
-        {
-            logger.LogWarning("{ExperimentId} round {Round} aborted: {Reason}", Id, round.Round, outcome.Reason);
-        }
         return (summary, outcome.State);
     }
 

@@ -10,6 +10,7 @@ public static class SeedMixer
     public const ulong FitPurpose = 2;
     public const ulong InitPurpose = 3;
     public const ulong PartitionPurpose = 4;
+    public const ulong DropoutPurpose = 5;
 
     public static ulong Mix(ulong seed, params ReadOnlySpan<ulong> parts)
     {

@@ -15,9 +15,9 @@ public static class ModelFactory
         ModelKind.Logistic => new LayerStack(
             ("flatten", nn.Flatten()),
             ("linear", nn.Linear(shape.Features, shape.NumClasses))),
-        ModelKind.Mlp => Mlp(spec.Hidden, shape),
+        ModelKind.Mlp => Mlp(spec.Hidden, spec.Dropout, shape),
         ModelKind.Cnn when spec.Adversarial is { } loss => new AdversarialNet(shape, loss),
-        ModelKind.Cnn => Cnn(shape),
+        ModelKind.Cnn => Cnn(shape, spec.Dropout),
         _ => throw new ArgumentOutOfRangeException(nameof(spec)),
     };
 
@@ -84,7 +84,7 @@ public static class ModelFactory
         return model.parameters().Sum(p => p.numel());
     }
 
-    private static nn.Module<Tensor, Tensor> Mlp(IReadOnlyList<int> hidden, InputShape shape)
+    private static nn.Module<Tensor, Tensor> Mlp(IReadOnlyList<int> hidden, double dropout, InputShape shape)
     {
         var layers = new List<(string, nn.Module<Tensor, Tensor>)> { ("flatten", nn.Flatten()) };
         int width = shape.Features;
@@ -92,14 +92,18 @@ public static class ModelFactory
         {
             layers.Add(($"fc{i + 1}", nn.Linear(width, hidden[i])));
             layers.Add(($"relu{i + 1}", nn.ReLU()));
+            if (dropout > 0)
+            {
+                layers.Add(($"dropout{i + 1}", new SeededDropout(dropout)));
+            }
             width = hidden[i];
         }
         layers.Add(("out", nn.Linear(width, shape.NumClasses)));
         return new LayerStack(layers);
     }
 
-    private static nn.Module<Tensor, Tensor> Cnn(InputShape shape) =>
-        new LayerStack(("features", CnnFeatures(shape)), ("classifier", CnnHead(CnnFeatureCount(shape), shape.NumClasses)));
+    private static nn.Module<Tensor, Tensor> Cnn(InputShape shape, double dropout) =>
+        new LayerStack(("features", CnnFeatures(shape)), ("classifier", CnnHead(CnnFeatureCount(shape), shape.NumClasses, dropout)));
 
     /// <summary>The FedMM CNN's feature extractor: conv5x5-32, ReLU, pool 2, conv5x5-48, ReLU, pool 2, flatten.</summary>
     internal static nn.Module<Tensor, Tensor> CnnFeatures(InputShape shape) => new LayerStack(
@@ -111,13 +115,22 @@ public static class ModelFactory
         ("pool2", nn.MaxPool2d(2)),
         ("flatten", nn.Flatten()));
 
-    /// <summary>The FedMM CNN's label head: FC 100, ReLU, FC 100, ReLU, FC outputs.</summary>
-    internal static nn.Module<Tensor, Tensor> CnnHead(long inputs, int outputs) => new LayerStack(
-        ("fc1", nn.Linear(inputs, 100)),
-        ("relu1", nn.ReLU()),
-        ("fc2", nn.Linear(100, 100)),
-        ("relu2", nn.ReLU()),
-        ("out", nn.Linear(100, outputs)));
+    /// <summary>The FedMM CNN's label head: FC 100, ReLU, FC 100, ReLU, FC outputs (with dropout after each ReLU when asked).</summary>
+    internal static nn.Module<Tensor, Tensor> CnnHead(long inputs, int outputs, double dropout = 0)
+    {
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)> { ("fc1", nn.Linear(inputs, 100)), ("relu1", nn.ReLU()) };
+        if (dropout > 0)
+        {
+            layers.Add(("dropout1", new SeededDropout(dropout)));
+        }
+        layers.AddRange([("fc2", nn.Linear(100, 100)), ("relu2", nn.ReLU())]);
+        if (dropout > 0)
+        {
+            layers.Add(("dropout2", new SeededDropout(dropout)));
+        }
+        layers.Add(("out", nn.Linear(100, outputs)));
+        return new LayerStack(layers);
+    }
 
     internal static int CnnFeatureCount(InputShape shape)
     {

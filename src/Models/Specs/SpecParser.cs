@@ -144,8 +144,11 @@ public static partial class SpecParser
         {
             errors.Add(new SpecError("model.hidden", $"only applies to kind: mlp (kind is {YamlFields.EnumName(modelKind)})"));
         }
-        if (!isGraph)
+        // Image models: dropout after each hidden fully connected layer (the graph section reads a GNN's own dropout).
+        double dropout = imageModel ? modelFields.Double("dropout", 0, 0, 0.95) : 0;
+        if (imageModel && dropout > 0 && modelKind == ModelKind.Logistic)
         {
+            errors.Add(new SpecError("model.dropout", "only applies to kind: mlp or cnn (logistic regression has no hidden layer)"));
         }
         if (isAdapter && (top.Has("model") || top.Has("adaptation") || isGraph))
         {
@@ -191,6 +194,10 @@ public static partial class SpecParser
             if (modelKind != ModelKind.Cnn)
             {
                 errors.Add(new SpecError("model.kind", $"domain adaptation uses the FedMM CNN; set kind: cnn (is {YamlFields.EnumName(modelKind)})"));
+            }
+            if (dropout > 0)
+            {
+                errors.Add(new SpecError("model.dropout", "the FedMM CNN of domain adaptation has no dropout; remove model.dropout"));
             }
             if (adaptation.Target == dataset)
             {
@@ -252,7 +259,7 @@ public static partial class SpecParser
             (_, _, { } ad) => new AdapterWorkloadSpec(ad),
             _ => new ImageClassificationWorkloadSpec(),
         };
-        return new ExperimentSpec(name, seed, rounds, dataset, federation, new ModelSpec(modelKind, hidden, adaptation?.Loss), trainer, train, strategy,
+        return new ExperimentSpec(name, seed, rounds, dataset, federation, new ModelSpec(modelKind, hidden, adaptation?.Loss, dropout), trainer, train, strategy,
             TimeSpan.FromSeconds(timeout), evaluateEvery, faults, workload, evaluateSamples, gpu, execution);
     }
 

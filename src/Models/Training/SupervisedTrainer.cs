@@ -8,7 +8,7 @@ namespace FedOrleans.Models.Training;
 
 /// <summary>
 /// Local supervised training with cross-entropy: epochs of shuffled minibatches (order from the fit's
-/// own generator), SGD or Adam, and FedProx's proximal term when <see cref="TrainerSettings.ProximalMu"/> &gt; 0.
+/// own generator; dropout masks from a second one, <see cref="SeededDropout"/>), SGD or Adam, and FedProx's proximal term when <see cref="TrainerSettings.ProximalMu"/> &gt; 0.
 /// The training loss is summed on the device and read once per fit (a per-step read would stall a GPU every step).
 /// An unlabelled client trains nothing and reports zero samples. Scalars passed to libtorch are
 /// created explicitly and kept alive (see <see cref="LocalOptimizer"/>).
@@ -33,6 +33,12 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape, Device?
         var parameters = module.parameters().ToList();
         var anchors = s.ProximalMu > 0 ? parameters.Select(p => p.detach().clone()).ToList() : null;
         using var generator = new Generator(instructions.Seed);
+        // Dropout masks from a stream of their own, so that the shuffling stays that of a fit without dropout.
+        using var dropoutStream = model.Dropout > 0 ? new Generator(SeedMixer.Mix(instructions.Seed, SeedMixer.DropoutPurpose)) : null;
+        if (dropoutStream is not null)
+        {
+            SeededDropout.Attach(module, dropoutStream);
+        }
         using var optimizer = new LocalOptimizer(parameters, s);
         using var halfMu = (s.ProximalMu / 2).ToScalar();
         var x = TensorBatches.Features(shard.Dataset, shard.Indices, _device, shape.Channels);

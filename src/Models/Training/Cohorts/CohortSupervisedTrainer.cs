@@ -17,14 +17,15 @@ namespace FedOrleans.Models.Training.Cohorts;
 /// weights and optimizer state are not touched again; a short last batch is masked in its loss),
 /// so each client's outcome equals its single fit up to float rounding; and each client's arithmetic does not
 /// depend on who else is in the cohort, so results are the same for any split of a round into cohorts.
-/// The training loss is accumulated on the device and read once per fit (no per-step host sync).
-/// The supervised models have no dropout, so there is no per-client dropout stream to keep.
+/// The training loss is accumulated on the device and read once per fit (no per-step host sync). With dropout, each
+/// client's masks come from its own dropout generator, drawn in its single fit's order (layer by layer, its own batch rows).
 /// </summary>
 public sealed class CohortSupervisedTrainer
 {
     private readonly List<Layer> _layers;
     private readonly InputShape _shape;
     private readonly Device _device;
+    private readonly double _dropout;
     /// <summary>For each parameter: a linear layer's weight, stacked transposed.</summary>
     private readonly bool[] _transposed;
 
@@ -37,6 +38,7 @@ public sealed class CohortSupervisedTrainer
             throw new ArgumentException($"model {model}: cohort training covers logistic, MLP and the CNN without an adversarial head");
         }
         _shape = shape;
+        _dropout = model.Dropout;
         _layers = Plan(model, shape);
         _transposed = _layers.SelectMany(l => l.ParameterShapes.Select((_, i) => l.Kind == LayerKind.Linear && i == 0)).ToArray();
     }
@@ -127,6 +129,7 @@ public sealed class CohortSupervisedTrainer
         var rows = new List<long>();
         var mask = new List<float>();
         var divisors = new List<float>();
+        var batchCounts = new List<int>();
         var counts = new long[k];
         for (int t = 0; t < totalSteps; t++)
         {
@@ -146,6 +149,7 @@ public sealed class CohortSupervisedTrainer
                 }
                 full[t] &= count == b;
                 divisors.Add(count);
+                batchCounts.Add(count);
                 counts[c] += count;
             }
         }
@@ -158,6 +162,12 @@ public sealed class CohortSupervisedTrainer
         using var optimizer = new CohortOptimizer(parameters, s);
         using var halfMu = (s.ProximalMu / 2).ToScalar();
         using var inverseBatch = (1.0 / b).ToScalar();
+        // Each client's dropout generator, seeded as its single fit seeds its own.
+        var dropoutStreams = _dropout > 0
+            ? members.Select(m => new Generator(SeedMixer.Mix(m.Instructions.Seed, SeedMixer.DropoutPurpose))).ToArray()
+            : [];
+        using var releaseStreams = new StreamsDisposer(dropoutStreams);
+        using var keepScale = (_dropout > 0 ? 1 / (1 - _dropout) : 1.0).ToScalar();
         // Each step's per-client loss sums, kept on the device and read once at the end (no per-step host sync).
         var stepLosses = new List<Tensor>(totalSteps);
         for (int t = 0; t < totalSteps; t++)
@@ -169,7 +179,17 @@ public sealed class CohortSupervisedTrainer
             var xb = x.index_select(0, index).view([kt, b, .. x.shape[1..]]);
             var active = kt == k ? parameters : parameters.Select(p => p.narrow(0, 0, kt)).ToList();
 
-            var logits = Forward(xb, active, kt, b);
+            // A dropout layer's masks for this step: each client's rows drawn from its own generator (a short batch's
+            // padding rows are dropped; their loss is masked anyway).
+            int step = t;
+            Tensor DropoutMasks(long width) => stack(Enumerable.Range(0, kt).Select(c =>
+            {
+                int count = batchCounts[clientStart[step] + c];
+                var keep = SeededDropout.Keep([count, width], dropoutStreams[c], _dropout);
+                return count == b ? keep : cat([keep, zeros(b - count, width)], 0);
+            }).ToList(), 0).to(device);
+
+            var logits = Forward(xb, active, kt, b, DropoutMasks, keepScale);
             // Each sample's cross-entropy; each client's loss is the mean over its own batch, as in its single fit.
             var losses = nn.functional.cross_entropy(logits.view(kt * b, -1), y.index_select(0, index), reduction: nn.Reduction.None).view(kt, b);
             Tensor sums, loss;
@@ -280,7 +300,7 @@ public sealed class CohortSupervisedTrainer
     /// <summary>A stacked parameter in the single model's layout (a linear weight back to <c>[K, out, in]</c>).</summary>
     private Tensor SingleLayout(Tensor stacked, int index) => _transposed[index] ? stacked.transpose(1, 2) : stacked;
 
-    private Tensor Forward(Tensor input, List<Tensor> parameters, int k, int b)
+    private Tensor Forward(Tensor input, List<Tensor> parameters, int k, int b, Func<long, Tensor> dropoutMasks, Scalar keepScale)
     {
         var h = input;
         int p = 0;
@@ -300,6 +320,9 @@ public sealed class CohortSupervisedTrainer
                     break;
                 case LayerKind.Relu:
                     h = nn.functional.relu(h);
+                    break;
+                case LayerKind.Dropout:
+                    h = SeededDropout.Drop(h, dropoutMasks(h.shape[2]), keepScale);
                     break;
                 case LayerKind.MaxPool:
                     var shape = h.shape;
@@ -330,8 +353,8 @@ public sealed class CohortSupervisedTrainer
                 Layer.Convolution(shape.Channels, 32, 5, 2), new(LayerKind.Relu), new(LayerKind.MaxPool),
                 Layer.Convolution(32, 48, 5, 2), new(LayerKind.Relu), new(LayerKind.MaxPool),
                 new(LayerKind.Flatten),
-                Layer.Linear(ModelFactory.CnnFeatureCount(shape), 100), new(LayerKind.Relu),
-                Layer.Linear(100, 100), new(LayerKind.Relu),
+                Layer.Linear(ModelFactory.CnnFeatureCount(shape), 100), new(LayerKind.Relu), .. Dropout(model),
+                Layer.Linear(100, 100), new(LayerKind.Relu), .. Dropout(model),
                 Layer.Linear(100, shape.NumClasses)]);
             return layers;
         }
@@ -341,14 +364,31 @@ public sealed class CohortSupervisedTrainer
         {
             layers.Add(Layer.Linear(width, hidden));
             layers.Add(new(LayerKind.Relu));
+            layers.AddRange(Dropout(model));
             width = hidden;
         }
         layers.Add(Layer.Linear(width, shape.NumClasses));
         return layers;
     }
 
+    /// <summary>The dropout layer after a hidden layer's ReLU, where <see cref="ModelFactory"/> puts one.</summary>
+    private static Layer[] Dropout(ModelSpec model) => model.Dropout > 0 ? [new(LayerKind.Dropout)] : [];
+
+    /// <summary>Disposes the cohort's dropout generators at the end of the fit.</summary>
+    private sealed class StreamsDisposer(Generator[] streams) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var stream in streams)
+            {
+                stream.Dispose();
+            }
+        }
+    }
+
     private enum LayerKind
     {
+        Dropout,
         Flatten,
         Linear,
         Relu,
