@@ -19,7 +19,7 @@ namespace FedOrleans.Models.Training;
 /// </summary>
 internal sealed class LocalOptimizer : IDisposable
 {
-    private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _parameters;
+    private readonly IReadOnlyList<Tensor> _parameters;
     private readonly TrainerSettings _settings;
     private readonly OptimizerScalars _scalars;
     private readonly Tensor?[] _first;
@@ -28,7 +28,8 @@ internal sealed class LocalOptimizer : IDisposable
     private double _learningRate;
     private readonly int[] _steps;
 
-    public LocalOptimizer(IReadOnlyList<TorchSharp.Modules.Parameter> parameters, TrainerSettings settings)
+    /// <param name="parameters">Leaf tensors with gradients: a module's parameters, or one flat buffer behind them all (<see cref="FlatParameters"/>).</param>
+    public LocalOptimizer(IReadOnlyList<Tensor> parameters, TrainerSettings settings)
     {
         _parameters = parameters;
         _settings = settings;

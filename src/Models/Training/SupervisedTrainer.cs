@@ -29,8 +29,9 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape, Device?
         using var scope = NewDisposeScope();
         using var module = ModelFactory.Create(model, shape);
         module.to(_device);
-        ParameterVector.Write(module, global.Values);
         var parameters = module.parameters().ToList();
+        using var flat = new FlatParameters(parameters, _device);
+        flat.Write(global.Values);
         var anchors = s.ProximalMu > 0 ? parameters.Select(p => p.detach().clone()).ToList() : null;
         using var generator = new Generator(instructions.Seed);
         // Dropout masks from a stream of their own, so that the shuffling stays that of a fit without dropout.
@@ -39,15 +40,15 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape, Device?
         {
             SeededDropout.Attach(module, dropoutStream);
         }
-        using var optimizer = new LocalOptimizer(parameters, s);
+        using var optimizer = new LocalOptimizer([flat.Values], s);
         using var halfMu = (s.ProximalMu / 2).ToScalar();
         var x = TensorBatches.Features(shard.Dataset, shard.Indices, _device, shape.Channels);
         var y = TensorBatches.Labels(shard.Dataset, shard.Indices, _device);
         int n = shard.Count;
-        using var lossSum = zeros([], dtype: ScalarType.Float64, device: _device);
-        // Every batch but an epoch's last has BatchSize rows: one scalar serves them all. Batch sizes are known here, so no
-        // step asks the tensor for its shape (each a native call: a step of a small model is mostly such calls).
-        using var fullBatch = ((double)s.BatchSize).ToScalar();
+        // Each step's mean loss stays on the device and is read once at the end, with its batch size (batch sizes are known
+        // here, so no step asks a tensor for its shape: a step of a small model is mostly native calls).
+        var stepLosses = new List<Tensor>();
+        var stepCounts = new List<int>();
         bool onCpu = _device.type == DeviceType.CPU;
         long seen = 0;
         module.train();
@@ -66,8 +67,8 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape, Device?
                 }
                 var logits = module.call(x.index_select(0, idx));
                 var loss = nn.functional.cross_entropy(logits, y.index_select(0, idx));
-                using var partialBatch = count == s.BatchSize ? null : ((double)count).ToScalar();
-                lossSum.add_(loss.detach().to(ScalarType.Float64).mul_(partialBatch ?? fullBatch));
+                stepLosses.Add(loss.detach().MoveToOuterDisposeScope());
+                stepCounts.Add(count);
                 seen += count;
                 if (anchors is not null)
                 {
@@ -79,6 +80,23 @@ public sealed class SupervisedTrainer(ModelSpec model, InputShape shape, Device?
                 optimizer.Step();
             }
         }
-        return new FitOutcome(new ModelWeights(ParameterVector.Read(module)), n, lossSum.item<double>() / Math.Max(seen, 1));
+        return new FitOutcome(new ModelWeights(flat.Read()), n, LossSum(stepLosses, stepCounts) / Math.Max(seen, 1));
+    }
+
+    /// <summary>The steps' losses weighted by their batch sizes, added in step order in double precision (one read).</summary>
+    private static double LossSum(List<Tensor> losses, List<int> counts)
+    {
+        if (losses.Count == 0)
+        {
+            return 0;
+        }
+        using var all = stack(losses).cpu();
+        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(all.bytes);
+        double sum = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            sum += (double)values[i] * counts[i];
+        }
+        return sum;
     }
 }
