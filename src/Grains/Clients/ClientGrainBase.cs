@@ -92,7 +92,7 @@ public abstract class ClientGrainBase(
         var outcome = workload is ICohortWorkload { CohortTrainer: { } cohortTrainer } cohortWorkload
             ? await cohorts.FitAsync(new CohortKey(_experimentId, request.Round, instructions.Settings), request.RoundClients,
                 cohortWorkload.CohortMember(_index, global, instructions, privateState), cohortTrainer, cancellationToken)
-            : await gate.RunAsync(() => workload.Fit(_index, global, instructions, privateState, cancellationToken), cancellationToken);
+            : await gate.RunAsync(() => workload.Fit(_index, global, instructions, privateState, cancellationToken), cancellationToken, cost: _shardSize);
         _fits++;
         _lastRound = request.Round;
         if (outcome.PrivateState is not null)

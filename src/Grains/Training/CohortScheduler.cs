@@ -97,7 +97,8 @@ public sealed class CohortScheduler(TrainingGate gate, IOptions<TrainingOptions>
         {
             try
             {
-                var outcomes = await gate.RunAsync(() => pending.Trainer.Fit(chunk.Select(m => m.Member).ToList(), CancellationToken.None), CancellationToken.None);
+                var outcomes = await gate.RunAsync(() => pending.Trainer.Fit(chunk.Select(m => m.Member).ToList(), CancellationToken.None),
+                    CancellationToken.None, cost: chunk.Sum(m => (long)m.Member.Shard.Count));
                 for (int i = 0; i < chunk.Length; i++)
                 {
                     chunk[i].Completion.TrySetResult(outcomes[i]);

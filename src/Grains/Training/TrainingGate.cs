@@ -6,13 +6,20 @@ namespace FedOrleans.Grains.Training;
 /// <summary>
 /// The silo-wide bound on concurrent CPU-heavy work. Grains await <see cref="RunAsync{T}"/>, which
 /// runs the work on the thread pool, off the grain scheduler, at most <see cref="TrainingOptions.ConcurrentFits"/> at a time.
+/// Waiting work starts largest first (its <c>cost</c>: a fit's samples), in arrival order among equals: a round's
+/// longest fits then start first and the shortest fill the end, which shortens a round whose fits are unequal
+/// (largest-first list scheduling). The order changes when work runs, never what it computes.
 /// When the last running work item ends and nothing waits, the gate returns the native heap's free memory to the
 /// operating system (<see cref="TorchRuntime.TrimNativeHeap"/>, at most every <see cref="TrimInterval"/>), which keeps
 /// a long run's resident memory flat (docs/benchmarks.md, "Memory over a long run").
 /// </summary>
 public sealed class TrainingGate(IOptions<TrainingOptions> options) : IDisposable
 {
-    private readonly SemaphoreSlim _slots = new(options.Value.ConcurrentFits, options.Value.ConcurrentFits);
+    private readonly Lock _lock = new();
+    private int _free = options.Value.ConcurrentFits;
+    private long _arrivals;
+    /// <summary>Work waiting for a slot: the largest cost first, then the earliest arrival.</summary>
+    private readonly PriorityQueue<TaskCompletionSource, (long NegativeCost, long Arrival)> _queue = new();
     private int _running;
     private int _waiting;
     private long _lastTrim = Environment.TickCount64;
@@ -35,12 +42,15 @@ public sealed class TrainingGate(IOptions<TrainingOptions> options) : IDisposabl
 
     public int Waiting => Volatile.Read(ref _waiting);
 
-    public async Task<T> RunAsync<T>(Func<T> work, CancellationToken ct)
+    /// <param name="work">CPU- or GPU-bound work.</param>
+    /// <param name="ct">Cancels the wait for a slot, and the work if it has not started.</param>
+    /// <param name="cost">How large the work is, relative to other work of its kind (a fit's samples); larger starts first.</param>
+    public async Task<T> RunAsync<T>(Func<T> work, CancellationToken ct, long cost = 0)
     {
         Interlocked.Increment(ref _waiting);
         try
         {
-            await _slots.WaitAsync(ct);
+            await AcquireAsync(cost, ct);
         }
         finally
         {
@@ -54,11 +64,51 @@ public sealed class TrainingGate(IOptions<TrainingOptions> options) : IDisposabl
         finally
         {
             int running = Interlocked.Decrement(ref _running);
-            _slots.Release();
+            Release();
             if (running == 0 && Waiting == 0)
             {
                 TrimWhenDue();
             }
+        }
+    }
+
+    private Task AcquireAsync(long cost, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        TaskCompletionSource turn;
+        lock (_lock)
+        {
+            if (_free > 0 && _queue.Count == 0)
+            {
+                _free--;
+                return Task.CompletedTask;
+            }
+            turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _queue.Enqueue(turn, (-cost, _arrivals++));
+        }
+        return WaitForTurnAsync(turn, ct);
+    }
+
+    private static async Task WaitForTurnAsync(TaskCompletionSource turn, CancellationToken ct)
+    {
+        // A cancelled waiter stays queued; Release skips it (its TrySetResult fails) and hands the slot on.
+        using var cancel = ct.Register(() => turn.TrySetCanceled(ct));
+        await turn.Task;
+    }
+
+    /// <summary>Hands the slot to the next waiter that is still waiting, or frees it.</summary>
+    private void Release()
+    {
+        lock (_lock)
+        {
+            while (_queue.TryDequeue(out var next, out _))
+            {
+                if (next.TrySetResult())
+                {
+                    return;
+                }
+            }
+            _free++;
         }
     }
 
@@ -73,5 +123,14 @@ public sealed class TrainingGate(IOptions<TrainingOptions> options) : IDisposabl
         }
     }
 
-    public void Dispose() => _slots.Dispose();
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            while (_queue.TryDequeue(out var waiting, out _))
+            {
+                waiting.TrySetCanceled();
+            }
+        }
+    }
 }
