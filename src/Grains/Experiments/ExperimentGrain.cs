@@ -22,8 +22,9 @@ namespace FedOrleans.Grains.Experiments;
 /// Coordinates one experiment. The round loop runs as a background task on this grain's scheduler
 /// (so queries interleave with it at every await): sample, fan out <c>FitAsync</c> with a deadline,
 /// collect results and failures (a fit lost with its client's silo is sent again: the client re-activates
-/// on a surviving silo), aggregate in client-index order, evaluate, persist, publish. A
-/// reminder revives the loop after a deactivation or a lost silo; it resumes from the last persisted round.
+/// on a surviving silo), aggregate in client-index order, evaluate, persist, publish; a round's server-side
+/// evaluation and recording run beside the next round's fits. A reminder revives the loop after a deactivation
+/// or a lost silo; it resumes from the last persisted round.
 /// </summary>
 public sealed class ExperimentGrain(
     [PersistentState("experiment", FedOrleansNames.StateStorage)] IPersistentState<ExperimentState> state,

@@ -8,8 +8,10 @@ namespace FedOrleans.Models.Training;
 
 /// <summary>
 /// Local supervised training with cross-entropy: epochs of shuffled minibatches (order from the fit's
-/// own generator; dropout masks from a second one, <see cref="SeededDropout"/>), SGD or Adam, and FedProx's proximal term when <see cref="TrainerSettings.ProximalMu"/> &gt; 0.
-/// The training loss is summed on the device and read once per fit (a per-step read would stall a GPU every step).
+/// own generator; dropout masks from a second one, <see cref="SeededDropout"/>), SGD or Adam, and FedProx's proximal
+/// term when <see cref="TrainerSettings.ProximalMu"/> &gt; 0. Parameters and gradients live in two flat vectors
+/// (<see cref="FlatParameters"/>). Each step's loss stays on the device and all are read once per fit (a per-step read
+/// would stall a GPU every step).
 /// An unlabelled client trains nothing and reports zero samples. Scalars passed to libtorch are
 /// created explicitly and kept alive (see <see cref="LocalOptimizer"/>).
 /// </summary>

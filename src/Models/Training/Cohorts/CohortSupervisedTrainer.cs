@@ -128,13 +128,12 @@ public sealed class CohortSupervisedTrainer
         var full = new bool[totalSteps];
         var rows = new List<long>();
         var mask = new List<float>();
-        var divisors = new List<float>();
         var batchCounts = new List<int>();
         var counts = new long[k];
         for (int t = 0; t < totalSteps; t++)
         {
             rowStart[t] = rows.Count;
-            clientStart[t] = divisors.Count;
+            clientStart[t] = batchCounts.Count;
             full[t] = true;
             for (int c = 0; c < k && t < stepsPerEpoch[c] * s.Epochs; c++)
             {
@@ -148,14 +147,13 @@ public sealed class CohortSupervisedTrainer
                     mask.Add(j < count ? 1 : 0);
                 }
                 full[t] &= count == b;
-                divisors.Add(count);
                 batchCounts.Add(count);
                 counts[c] += count;
             }
         }
         var rowPlan = tensor(rows.ToArray()).to(device);
         var maskPlan = tensor(mask.ToArray()).to(device);
-        var divisorPlan = tensor(divisors.ToArray()).to(device);
+        var divisorPlan = tensor(batchCounts.Select(count => (float)count).ToArray()).to(device);
 
         var parameters = StackedParameters(members, device);
         var anchors = s.ProximalMu > 0 ? parameters.Select(p => p.detach().clone()).ToList() : null;
