@@ -9,7 +9,7 @@ set -euo pipefail
 data=${FEDORLEANS_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/fedorleans}
 [[ -f $data/mnist/train-images-idx3-ubyte ]] || { echo "pack.sh: no MNIST in $data (fedorleans data fetch mnist)" >&2; exit 1; }
 rm -rf publish/gpu publish/data publish/app.tar.xz publish/data.tar.xz
-dotnet publish src/Client -c Release -r linux-x64 --self-contained -p:TorchBackend=external -o publish/gpu
+dotnet publish src/Client -c Release -r linux-x64 --self-contained -p:TorchBackend=external -p:FedOrleansComposite=false -o publish/gpu
 while read -r f; do [[ -f publish/gpu/$f ]] && : > "publish/gpu/$f"; done < bench/gpu/unused-files.txt
 XZ_OPT="-T2 -6" tar -cJf publish/app.tar.xz -C publish gpu
 mkdir -p publish/data && cp -r "$data/mnist" publish/data/

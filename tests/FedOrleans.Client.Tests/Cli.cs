@@ -3,12 +3,18 @@ using System.Text;
 
 namespace FedOrleans.Client.Tests;
 
-/// <summary>Runs the real <c>fedorleans</c> console (and silo) as child processes from the test output folder.</summary>
+/// <summary>Runs the real <c>fedorleans</c> console (from its own build output, as a user runs it) and silo (from the test
+/// output folder) as child processes.</summary>
 public static class Cli
 {
     public static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
 
     public static string Folder => AppContext.BaseDirectory;
+
+    /// <summary>The console's executable in src/Client's output for this build's configuration: in Release it is a
+    /// self-contained program (its runtime precompiled with it), which cannot run from another project's folder.</summary>
+    public static string ConsoleExecutable => Path.Combine(RepositoryRoot, "src", "Client", "bin",
+        Path.GetRelativePath(Path.Combine(RepositoryRoot, "tests", "FedOrleans.Client.Tests", "bin"), Folder), "fedorleans");
 
     /// <summary>The checkout this test assembly was built from (the folder of FedOrleans.sln).</summary>
     public static string RepositoryRoot
@@ -35,10 +41,15 @@ public static class Cli
         private readonly StringBuilder _output = new();
         private readonly Process _process;
 
-        public Running(string dll, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+        /// <param name="program">An executable, or an assembly of the test output folder (<c>*.dll</c>, run with <c>dotnet</c>).</param>
+        public Running(string program, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
         {
-            var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add(Path.Combine(Folder, dll));
+            bool assembly = program.EndsWith(".dll", StringComparison.Ordinal);
+            var psi = new ProcessStartInfo(assembly ? "dotnet" : program) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+            if (assembly)
+            {
+                psi.ArgumentList.Add(Path.Combine(Folder, program));
+            }
             foreach (var a in args)
             {
                 psi.ArgumentList.Add(a);
@@ -126,12 +137,12 @@ public static class Cli
         }
     }
 
-    public static Running Start(string workingDirectory, params string[] args) => new("fedorleans.dll", args, workingDirectory);
+    public static Running Start(string workingDirectory, params string[] args) => new(ConsoleExecutable, args, workingDirectory);
 
     /// <summary>Runs the console with extra environment variables (e.g. the TLS certificate).</summary>
     public static async Task<Outcome> RunWithEnvironmentAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        await using var process = new Running("fedorleans.dll", args, workingDirectory, environment);
+        await using var process = new Running(ConsoleExecutable, args, workingDirectory, environment);
         return await process.WaitAsync(Patience);
     }
 
