@@ -4,6 +4,7 @@ using FedOrleans.Bench;
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- b1 [--repeats 3]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- b4 [--sizes 10,100,1000,10000]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- cohort [--sizes 5,10,50] [--repeats 3]
+//   dotnet run --project bench/FedOrleans.Bench -c Release -- gemm [--repeats 3]   (beside /usr/bin/python3 bench/baselines/gemm.py)
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- memory [--runs b1,quickstart,noop,fits] [--rounds 1000] [--clients 60000] [--idle-minutes 7] [--csv-dir DIR]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- smore [--task synthetic|spam|sotu|brown] [--seeds 1,2,3] (docs/results/smore.md)
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- tuning [--objective fedavg-lr-epochs|asfgnn] [--seeds 5] [--trials 40] [--noise-repeats 10] [--optimizers bayesian,random] [--seed-from 1] [--fresh-seeds 3] [--reference 0.1,10] [--out FOLDER] (docs/results/asfgnn.md)
@@ -32,11 +33,12 @@ return command switch
     "b4" => await ClientOverhead.RunAsync(options),
     "determinism" => await FitDeterminism.RunAsync(options),
     "cohort" => await CohortFits.RunAsync(options),
+    "gemm" => await GemmRate.RunAsync(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FedOrleans.Bench b1|b4|memory|determinism|cohort|smore|gem|tuning [--repeats N] [--sizes 10,100,1000,10000] [--out FILE]");
+    Console.Error.WriteLine("usage: FedOrleans.Bench b1|b4|memory|determinism|cohort|gemm|smore|gem|tuning [--repeats N] [--sizes 10,100,1000,10000] [--out FILE]");
     return 2;
 }
