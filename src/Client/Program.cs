@@ -25,4 +25,8 @@ void Stop(PosixSignalContext context)
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 int code = await CliApp.InvokeAsync(args, stop);
-return code == ExitCodes.Cancelled && terminated ? ExitCodes.Terminated : code;
+code = code == ExitCodes.Cancelled && terminated ? ExitCodes.Terminated : code;
+// Every command has written and closed its files and stopped its silo or connection by now: skip libtorch's exit-time
+// teardown (0.15-0.2 s of every run).
+FedOrleans.Models.Torch.TorchRuntime.ExitIfLoaded(code);
+return code;
