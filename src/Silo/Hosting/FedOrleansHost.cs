@@ -124,8 +124,8 @@ public static class FedOrleansHost
                 silo.UseTls(tls, o => ClusterTls.Configure(o, tls));
             }
         });
-        // The dashboard's and /metrics' routes are mapped while Orleans starts (BackgroundRouteMapping); its gate, registered
-        // after the silo's hosted service, holds the start until they are in, and the web server only listens after every hosted service started.
+        // /metrics is mapped while Orleans starts and the dashboard on its first request (BackgroundRouteMapping); its gate, registered
+        // after the silo's hosted service, holds the start until /metrics is in, and the web server only listens after every hosted service started.
         var slowRoutes = new BackgroundRouteMapping();
         builder.Services.AddSingleton(slowRoutes);
         builder.Services.AddHostedService<BackgroundRouteMapping.Gate>();
@@ -170,7 +170,7 @@ public static class FedOrleansHost
             fits = new { capacity = gate.Capacity, running = gate.Running, waiting = gate.Waiting },
             cohorts = new { trained = cohorts.Trained.Cohorts, clients = cohorts.Trained.Clients },
         }), "application/json"));
-        slowRoutes.MapWhileStarting(app); // /dashboard and /metrics
+        slowRoutes.MapWhileStarting(app); // /dashboard (on its first request) and /metrics
         return app;
     }
 
