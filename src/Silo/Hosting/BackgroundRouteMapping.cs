@@ -37,7 +37,11 @@ public sealed class BackgroundRouteMapping
     {
         var dashboard = new Lazy<RequestDelegate>(() => BuildDashboard(app), LazyThreadSafetyMode.ExecutionAndPublication);
         app.Use((context, next) => context.Request.Path.StartsWithSegments(DashboardPrefix) ? dashboard.Value(context) : next(context));
-        _mapped = Task.Run(() => app.MapPrometheusScrapingEndpoint("/metrics"));
+        _mapped = Task.Run(() =>
+        {
+            app.Services.GetRequiredService<MeterProvider>(); // built here, before the host's start asks for it
+            app.MapPrometheusScrapingEndpoint("/metrics");
+        });
     }
 
     /// <summary>The dashboard as a pipeline of its own: its own routing and endpoints, not the application's (whose routes are fixed once it runs).</summary>
