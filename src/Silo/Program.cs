@@ -7,7 +7,7 @@ try
     var app = FedOrleansHost.Build(args);
     await app.StartAsync();
     // One plain line when everything listens (scripts and tests wait for it).
-    Console.WriteLine($"silo ready: {FedOrleansHost.HttpAddress(app)}/dashboard/");
+    Console.WriteLine($"silo ready: {FedOrleansHost.HttpAddress(app)}{BackgroundRouteMapping.DashboardPrefix}/");
     await app.WaitForShutdownAsync();
     Console.WriteLine("silo stopped");
     return 0;

@@ -81,7 +81,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             _ = Task.Run(() => datasets.GetAsync(name));
         }
         await app.StartAsync(ct);
-        return new ClusterConnection(app, app.Services.GetRequiredService<IClusterClient>(), "embedded silo", FedOrleansHost.HttpAddress(app) + "/dashboard/", logFile);
+        return new ClusterConnection(app, app.Services.GetRequiredService<IClusterClient>(), "embedded silo", FedOrleansHost.HttpAddress(app) + BackgroundRouteMapping.DashboardPrefix + "/", logFile);
     }
 
     /// <summary>Connects to a running cluster; a clear error if nothing answers there.</summary>

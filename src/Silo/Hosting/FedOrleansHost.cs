@@ -158,7 +158,7 @@ public static class FedOrleansHost
         }
         if (hosting.DashboardPassword.Length > 0)
         {
-            app.UseMiddleware<BasicAuthentication>(hosting.DashboardUser, hosting.DashboardPassword, "/dashboard");
+            app.UseMiddleware<BasicAuthentication>(hosting.DashboardUser, hosting.DashboardPassword, BackgroundRouteMapping.DashboardPrefix);
             app.UseMiddleware<BasicAuthentication>(hosting.DashboardUser, hosting.DashboardPassword, FederationPage.Prefix);
         }
         app.MapFederationPage();
