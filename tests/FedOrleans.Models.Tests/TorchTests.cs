@@ -21,6 +21,28 @@ public sealed class TorchTests
         Assert.Equal(new float[] { 19, 22, 43, 50 }, c);
     }
 
+    /// <summary>
+    /// After <see cref="TorchRuntime.Configure"/>, MKL's vendor question answers yes (on every x64 Linux CPU, see
+    /// <see cref="MklDispatch"/>) and the products MKL then computes are right: a float32 product against the same
+    /// product in float64.
+    /// </summary>
+    [Fact]
+    public unsafe void Mkl_dispatches_by_cpu_features_and_its_products_are_right()
+    {
+        TorchRuntime.Configure(1);
+        Assert.NotNull(MklDispatch.Outcome);
+        Assert.StartsWith("MKL dispatches by features", MklDispatch.Outcome);
+        Assert.True(NativeLibrary.TryGetExport(NativeLibrary.Load("libtorch_cpu.so"), "mkl_serv_intel_cpu_true", out var answer));
+        Assert.Equal(1, ((delegate* unmanaged<int>)answer)());
+        using var scope = NewDisposeScope();
+        var generator = new Generator(5);
+        var a = randn([320, 784], generator: generator);
+        var b = randn([784, 200], generator: generator);
+        var exact = a.to(ScalarType.Float64).mm(b.to(ScalarType.Float64));
+        double error = a.mm(b).to(ScalarType.Float64).sub(exact).abs().max().item<double>();
+        Assert.InRange(error, 0, 1e-3);
+    }
+
     [Theory]
     [InlineData(ModelKind.Logistic, 7850)]
     [InlineData(ModelKind.Mlp, 784 * 200 + 200 + 200 * 200 + 200 + 200 * 10 + 10)]

@@ -51,7 +51,11 @@ public static partial class TorchRuntime
         _ => throw new ArgumentException($"device '{name}': use cpu or cuda", nameof(name)),
     };
 
-    private static readonly Lazy<Task> Loading = new(() => Task.Run(() => InitializeDeviceType(DeviceType.CPU)));
+    private static readonly Lazy<Task> Loading = new(() => Task.Run(() =>
+    {
+        InitializeDeviceType(DeviceType.CPU);
+        MklDispatch.Apply();
+    }));
 
     /// <summary>
     /// Starts loading libtorch's CPU backend on a thread-pool thread (about a second of a process start here), so that it
@@ -101,14 +105,15 @@ public static partial class TorchRuntime
         int wanted = IntraOpThreads;
         if (_threadConfiguredFor != wanted)
         {
-            set_num_threads(wanted);
+            set_num_threads(wanted); // loads libtorch on the process's first call
+            MklDispatch.Apply();
             _threadConfiguredFor = wanted;
         }
     }
 
     /// <summary>A short description of the native backend, for logs and health output.</summary>
     public static string Describe() =>
-        $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, threads {IntraOpThreads}, {MklReproducibility}={Environment.GetEnvironmentVariable(MklReproducibility)}, cuda {cuda.is_available()}";
+        $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, threads {IntraOpThreads}, {MklReproducibility}={Environment.GetEnvironmentVariable(MklReproducibility)}, {MklDispatch.Outcome ?? "MKL not asked yet"}, cuda {cuda.is_available()}";
 
     /// <summary>The malloc arena limit <see cref="SetNativeEnvironment"/> sets: one arena per core, at least two.</summary>
     public static int MallocArenas => Math.Max(2, Environment.ProcessorCount);
