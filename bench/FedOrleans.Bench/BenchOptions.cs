@@ -20,7 +20,7 @@ public sealed record BenchOptions(int Repeats, IReadOnlyList<int> Sizes, string?
                 case "--sizes": sizes = value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); i++; break;
                 case "--out": output = value; i++; break;
                 case "--models": models = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries); i++; break;
-                default: throw new ArgumentException($"unknown option {args[i]}; allowed: --repeats, --sizes, --out, --models (cohort: logistic,mlp,cnn)");
+                default: throw new ArgumentException($"unknown option {args[i]}; allowed: --repeats, --sizes, --out, --models (cohort: logistic,mlp,cnn,fedmm)");
             }
         }
         return new BenchOptions(repeats, sizes, output, models);

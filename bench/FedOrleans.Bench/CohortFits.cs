@@ -11,10 +11,10 @@ using FedOrleans.Models.Training.Cohorts;
 namespace FedOrleans.Bench;
 
 /// <summary>
-/// The same K local fits, one at a time (<see cref="SupervisedTrainer"/>) and as one cohort
-/// (<see cref="CohortSupervisedTrainer"/>), on one thread, alternated, for the image models: the Models-level
-/// speed-up of cohort training without Orleans around it. <c>--sizes</c> gives the cohort sizes K, <c>--models</c>
-/// (logistic, mlp, cnn) which models.
+/// The same K local fits, one at a time (<see cref="SupervisedTrainer"/>, <see cref="MinimaxTrainer"/>) and as one
+/// cohort (<see cref="CohortSupervisedTrainer"/>, <see cref="CohortMinimaxTrainer"/>), on one thread, alternated, for the
+/// image models: the Models-level speed-up of cohort training without Orleans around it. <c>--sizes</c> gives the cohort
+/// sizes K, <c>--models</c> (logistic, mlp, cnn, fedmm: FedMM's CNN with a DANN discriminator) which models.
 /// </summary>
 public static class CohortFits
 {
@@ -23,20 +23,22 @@ public static class CohortFits
         var data = await BenchData.MnistAsync();
         var shape = BenchData.MnistShape;
         var report = new StringBuilder("| model | settings | K | samples/client | one at a time (ms) | cohort (ms) | speed-up |\n| --- | --- | --- | --- | --- | --- | --- |\n");
-        var cases = new (ModelSpec Model, TrainerSettings Settings, int Samples)[]
+        var fedmm = new MinimaxSettings(MinimaxRule.FedMM);
+        var cases = new (string Name, ModelSpec Model, TrainerSettings Settings, int Samples, MinimaxSettings? Minimax)[]
         {
-            (ModelSpec.Logistic, new TrainerSettings(Epochs: 1, BatchSize: 10, LearningRate: 0.03), 60),
-            (new ModelSpec(ModelKind.Mlp, [200, 200]), new TrainerSettings(Epochs: 2, BatchSize: 32, LearningRate: 0.05, Momentum: 0.5), 600),
-            (new ModelSpec(ModelKind.Cnn, []), new TrainerSettings(Epochs: 1, BatchSize: 32, LearningRate: 0.01, Momentum: 0.9), 300),
+            ("logistic", ModelSpec.Logistic, new TrainerSettings(Epochs: 1, BatchSize: 10, LearningRate: 0.03), 60, null),
+            ("mlp", new ModelSpec(ModelKind.Mlp, [200, 200]), new TrainerSettings(Epochs: 2, BatchSize: 32, LearningRate: 0.05, Momentum: 0.5), 600, null),
+            ("cnn", new ModelSpec(ModelKind.Cnn, []), new TrainerSettings(Epochs: 1, BatchSize: 32, LearningRate: 0.01, Momentum: 0.9), 300, null),
+            ("fedmm", new ModelSpec(ModelKind.Cnn, [], AdversarialLoss.Dann), new TrainerSettings(BatchSize: 32, LearningRate: 0.01, LocalSteps: 10), 300, fedmm),
         };
-        foreach (var (model, settings, samples) in cases.Where(c => options.Models is null || options.Models.Contains(c.Model.Kind.ToString(), StringComparer.OrdinalIgnoreCase)))
+        foreach (var (name, model, settings, samples, minimax) in cases.Where(c => options.Models is null || options.Models.Contains(c.Name, StringComparer.OrdinalIgnoreCase)))
         {
-            var single = new SupervisedTrainer(model, shape);
-            var cohort = new CohortSupervisedTrainer(model, shape);
+            ILocalTrainer single = minimax is null ? new SupervisedTrainer(model, shape) : new MinimaxTrainer(model, shape);
+            ICohortTrainer cohort = minimax is null ? new CohortSupervisedTrainer(model, shape) : new CohortMinimaxTrainer(model, shape);
             var global = new ModelWeights(ModelFactory.InitialWeights(model, shape, 1));
             foreach (int k in options.Sizes)
             {
-                var members = Enumerable.Range(0, k).Select(c => new CohortMember(global, new FitInstructions(1, (ulong)c, settings),
+                var members = Enumerable.Range(0, k).Select(c => new CohortMember(global, new FitInstructions(1, (ulong)c, settings, minimax),
                     new ClientShard(data.Train, Enumerable.Range(c * samples % (60_000 - samples), samples).ToArray(), false))).ToList();
                 single.Fit(global, members[0].Instructions, members[0].Shard, default);
                 cohort.Fit(members.Take(Math.Min(k, 2)).ToList(), default);
@@ -55,7 +57,7 @@ public static class CohortFits
                     together.Add(watch.Elapsed.TotalMilliseconds);
                 }
                 double a = oneAtATime.Min(), b = together.Min();
-                report.Append(CultureInfo.InvariantCulture, $"| {model} | {settings.Optimizer.ToString().ToLowerInvariant()} lr {settings.LearningRate} batch {settings.BatchSize} x {settings.Epochs} ep | {k} | {samples} | {a:F0} | {b:F0} | {a / b:F2}x |\n");
+                report.Append(CultureInfo.InvariantCulture, $"| {model} | {(minimax is null ? settings.Optimizer.ToString().ToLowerInvariant() : "fedmm")} lr {settings.LearningRate} batch {settings.BatchSize} x {(settings.LocalSteps > 0 ? $"{settings.LocalSteps} steps" : $"{settings.Epochs} ep")} | {k} | {samples} | {a:F0} | {b:F0} | {a / b:F2}x |\n");
                 Console.Error.WriteLine($"{model} K={k}: {a:F0} ms one at a time, {b:F0} ms as a cohort");
             }
         }

@@ -3,7 +3,7 @@ using FedOrleans.Bench;
 // Benchmarks (never run by the test suite). Results and the exact commands: docs/benchmarks.md.
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- b1 [--repeats 3]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- b4 [--sizes 10,100,1000,10000]
-//   dotnet run --project bench/FedOrleans.Bench -c Release -- cohort [--sizes 5,10,50] [--repeats 3]
+//   dotnet run --project bench/FedOrleans.Bench -c Release -- cohort [--sizes 5,10,50] [--repeats 3] [--models logistic,mlp,cnn,fedmm]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- gemm [--repeats 3]   (beside /usr/bin/python3 bench/baselines/gemm.py)
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- memory [--runs b1,quickstart,noop,fits] [--rounds 1000] [--clients 60000] [--idle-minutes 7] [--csv-dir DIR]
 //   dotnet run --project bench/FedOrleans.Bench -c Release -- smore [--task synthetic|spam|sotu|brown] [--seeds 1,2,3] (docs/results/smore.md)

@@ -106,6 +106,70 @@ public sealed class CohortTrainerTests
         Assert.Equal(all[1].TrainLoss, alone[0].TrainLoss);
     }
 
+    public static TheoryData<AdversarialLoss, MinimaxRule, int> MinimaxCases => new()
+    {
+        { AdversarialLoss.Dann, MinimaxRule.FedMM, 0 },
+        { AdversarialLoss.Cdan, MinimaxRule.ProxGda, 0 },
+        { AdversarialLoss.Mdd, MinimaxRule.FedMM, 0 },
+        { AdversarialLoss.Dann, MinimaxRule.Gda, 7 },
+        { AdversarialLoss.Mdd, MinimaxRule.ProxGda, 7 },
+    };
+
+    /// <summary>
+    /// The minimax cohort (FedMM's CNN with a DANN, CDAN or MDD discriminator) against the one-at-a-time minimax fit:
+    /// source and target clients in one cohort, unequal shards (one smaller than a batch), another global model for
+    /// one client, FedMM duals carried in from an earlier round, and local steps that run past a shard (a fresh
+    /// permutation). Weights, duals and losses to 1e-5, the same sample counts.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MinimaxCases))]
+    public async Task Each_client_of_a_minimax_cohort_gets_its_one_at_a_time_result(AdversarialLoss loss, MinimaxRule rule, int localSteps)
+    {
+        TorchRuntime.Configure(1);
+        var mnist = await TestData.LoadAsync(DatasetName.Mnist);
+        var mnistM = await TestData.LoadAsync(DatasetName.MnistM);
+        var spec = new ModelSpec(ModelKind.Cnn, [], loss);
+        var shape = new InputShape(3, 28, 28, 10);
+        var settings = new TrainerSettings(Epochs: 1, BatchSize: 16, LearningRate: 0.01, LocalSteps: localSteps);
+        var instructions = new MinimaxSettings(rule, Mu: 2.0);
+        var global = new ModelWeights(ModelFactory.InitialWeights(spec, shape, 1));
+        var other = new ModelWeights(ModelFactory.InitialWeights(spec, shape, 2));
+        var duals = Enumerable.Range(0, global.Length).Select(i => (float)(0.01 * Math.Sin(i))).ToArray();
+        // (target domain, samples): three source clients (one under a batch), two target clients.
+        (bool Target, int Samples)[] clients = [(false, 40), (true, 50), (false, 10), (false, 64), (true, 33)];
+        var members = clients.Select((client, c) => new CohortMember(
+            c == 3 ? other : global,
+            new FitInstructions(3, 700UL + (ulong)c, settings, instructions),
+            new ClientShard(client.Target ? mnistM.Train : mnist.Train, Enumerable.Range(c * 200, client.Samples).ToArray(),
+                Unlabelled: client.Target, PrivateState: c == 0 ? duals : null))).ToList();
+
+        var cohort = new CohortMinimaxTrainer(spec, shape).Fit(members, default);
+        var single = new MinimaxTrainer(spec, shape);
+        for (int c = 0; c < members.Count; c++)
+        {
+            var alone = single.Fit(members[c].Global, members[c].Instructions, members[c].Shard, default);
+            Assert.Equal(alone.NumSamples, cohort[c].NumSamples);
+            Assert.True(Math.Abs(alone.TrainLoss - cohort[c].TrainLoss) <= 1e-5 * Math.Max(1, Math.Abs(alone.TrainLoss)),
+                $"client {c}: loss {alone.TrainLoss} alone, {cohort[c].TrainLoss} in the cohort");
+            double worst = alone.Weights.Values.Zip(cohort[c].Weights.Values, (u, v) => Math.Abs(u - v)).Max();
+            Assert.True(worst <= 1e-5, $"client {c} ({clients[c]}): largest weight difference {worst:E2}");
+            Assert.NotEqual(members[c].Global.Sha256(), cohort[c].Weights.Sha256());
+            if (rule == MinimaxRule.FedMM)
+            {
+                double dual = alone.PrivateState!.Zip(cohort[c].PrivateState!, (u, v) => Math.Abs(u - v)).Max();
+                Assert.True(dual <= 1e-5, $"client {c}: largest dual difference {dual:E2}");
+            }
+            else
+            {
+                Assert.Null(cohort[c].PrivateState);
+            }
+        }
+        // A client's result does not depend on who else is in its cohort (bit for bit).
+        var pair = new CohortMinimaxTrainer(spec, shape).Fit([members[4], members[0]], default);
+        Assert.Equal(cohort[0].Weights.Sha256(), pair[1].Weights.Sha256());
+        Assert.Equal(cohort[4].Weights.Sha256(), pair[0].Weights.Sha256());
+    }
+
     [Fact]
     public async Task Dropout_masks_are_fixed_by_the_fits_seed_and_change_the_fit()
     {

@@ -31,7 +31,7 @@ public sealed class CohortScheduler(TrainingGate gate, IOptions<TrainingOptions>
     /// <param name="member">This client's fit.</param>
     /// <param name="trainer">Trains a list of members; called off the grain scheduler, through the gate.</param>
     /// <param name="ct">Ends this client's wait (its round's deadline); the cohort's work is not interrupted.</param>
-    public Task<FitOutcome> FitAsync(CohortKey key, int roundClients, CohortMember member, CohortSupervisedTrainer trainer, CancellationToken ct)
+    public Task<FitOutcome> FitAsync(CohortKey key, int roundClients, CohortMember member, ICohortTrainer trainer, CancellationToken ct)
     {
         var completion = new TaskCompletionSource<FitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         Pending? full = null;
@@ -114,9 +114,9 @@ public sealed class CohortScheduler(TrainingGate gate, IOptions<TrainingOptions>
         }));
     }
 
-    private sealed class Pending(CohortSupervisedTrainer trainer)
+    private sealed class Pending(ICohortTrainer trainer)
     {
-        public CohortSupervisedTrainer Trainer { get; } = trainer;
+        public ICohortTrainer Trainer { get; } = trainer;
 
         public List<(CohortMember Member, TaskCompletionSource<FitOutcome> Completion)> Members { get; } = [];
     }

@@ -29,7 +29,7 @@ public sealed class ImageWorkload : ICohortWorkload, ISplitEvaluation
     /// <param name="source">The (labelled) source dataset.</param>
     /// <param name="target">The target domain under adaptation, else null: then clients run the minimax trainer.</param>
     /// <param name="layout">Which samples each client holds.</param>
-    /// <param name="execution">Whether a silo trains a round's fits as cohorts (supervised models only).</param>
+    /// <param name="execution">Whether a silo trains a round's fits as cohorts (supervised and minimax trainers).</param>
     /// <param name="evaluateSamples">Evaluate on the first this many test samples (0: all).</param>
     /// <param name="device">Where training and evaluation run (the CPU when null).</param>
     public ImageWorkload(ModelSpec model, TrainerKind trainer, DatasetSplits source, DatasetSplits? target, FederationLayout layout,
@@ -46,9 +46,14 @@ public sealed class ImageWorkload : ICohortWorkload, ISplitEvaluation
         _trainer = trainer == TrainerKind.NoOp ? new NoOpTrainer()
             : target is not null ? new MinimaxTrainer(model, Shape, device)
             : new SupervisedTrainer(model, Shape, device);
-        if (_trainer is SupervisedTrainer && CohortSupervisedTrainer.Supports(model) && UsesCohorts(execution, model, device))
+        if (UsesCohorts(execution, model, device))
         {
-            CohortTrainer = new CohortSupervisedTrainer(model, Shape, device);
+            CohortTrainer = _trainer switch
+            {
+                SupervisedTrainer when CohortSupervisedTrainer.Supports(model) => new CohortSupervisedTrainer(model, Shape, device),
+                MinimaxTrainer when CohortMinimaxTrainer.Supports(model) => new CohortMinimaxTrainer(model, Shape, device),
+                _ => null,
+            };
         }
         Description = $"{model} on {source.Train.Name}{(target is null ? "" : " -> " + target.Train.Name)}";
     }
@@ -70,7 +75,7 @@ public sealed class ImageWorkload : ICohortWorkload, ISplitEvaluation
     /// <summary>The model's input shape (3 channels when a grey source meets a colour target).</summary>
     public InputShape Shape { get; }
 
-    public CohortSupervisedTrainer? CohortTrainer { get; }
+    public ICohortTrainer? CohortTrainer { get; }
 
     /// <summary>Where accuracy is measured: the target domain's test set under adaptation.</summary>
     private Dataset Test => (_target ?? _source).Test;

@@ -20,7 +20,7 @@ namespace FedOrleans.Models.Training.Cohorts;
 /// The training loss is accumulated on the device and read once per fit (no per-step host sync). With dropout, each
 /// client's masks come from its own dropout generator, drawn in its single fit's order (layer by layer, its own batch rows).
 /// </summary>
-public sealed class CohortSupervisedTrainer
+public sealed class CohortSupervisedTrainer : ICohortTrainer
 {
     private readonly List<Layer> _layers;
     private readonly InputShape _shape;
@@ -28,6 +28,7 @@ public sealed class CohortSupervisedTrainer
     private readonly double _dropout;
     /// <summary>For each parameter: a linear layer's weight, stacked transposed.</summary>
     private readonly bool[] _transposed;
+    private readonly List<long[]> _shapes;
 
     /// <param name="device">Where the stacked weights and batches live (the CPU when null).</param>
     public CohortSupervisedTrainer(ModelSpec model, InputShape shape, Device? device = null)
@@ -41,6 +42,7 @@ public sealed class CohortSupervisedTrainer
         _dropout = model.Dropout;
         _layers = Plan(model, shape);
         _transposed = _layers.SelectMany(l => l.ParameterShapes.Select((_, i) => l.Kind == LayerKind.Linear && i == 0)).ToArray();
+        _shapes = _layers.SelectMany(l => l.ParameterShapes).ToList();
     }
 
     /// <summary>True for the models a cohort can train (the supervised trainer's).</summary>
@@ -119,7 +121,7 @@ public sealed class CohortSupervisedTrainer
         {
             offsets[c] = offsets[c - 1] + members[c - 1].Shard.Count;
         }
-        var (x, y) = Samples(members);
+        var (x, y) = StackedLayers.Samples(members.Select(m => m.Shard).ToList(), device, _shape.Channels);
 
         // Every step's clients, rows and masks (a short last batch), planned on the host and sent to the device once.
         var training = new int[totalSteps];
@@ -155,7 +157,7 @@ public sealed class CohortSupervisedTrainer
         var maskPlan = tensor(mask.ToArray()).to(device);
         var divisorPlan = tensor(batchCounts.Select(count => (float)count).ToArray()).to(device);
 
-        var parameters = StackedParameters(members, device);
+        var parameters = StackedLayers.Stack(members.Select(m => m.Global.Values).ToList(), _shapes, _transposed, device, requiresGrad: true);
         var anchors = s.ProximalMu > 0 ? parameters.Select(p => p.detach().clone()).ToList() : null;
         using var optimizer = new CohortOptimizer(parameters, s);
         using var halfMu = (s.ProximalMu / 2).ToScalar();
@@ -214,8 +216,7 @@ public sealed class CohortSupervisedTrainer
         }
 
         // One copy of every client's weights and every step's losses to the host.
-        var flat = cat(parameters.Select((p, i) => SingleLayout(p.detach(), i).reshape(k, -1)).ToList(), 1).cpu().contiguous();
-        var all = MemoryMarshal.Cast<byte, float>(flat.bytes);
+        var weights = StackedLayers.Unstack(parameters, _transposed);
         var stepSums = MemoryMarshal.Cast<byte, double>(cat(stepLosses, 0).to(float64).cpu().contiguous().bytes);
         var lossSums = new double[k];
         for (int t = 0; t < totalSteps; t++)
@@ -225,78 +226,13 @@ public sealed class CohortSupervisedTrainer
                 lossSums[c] += stepSums[clientStart[t] + c];
             }
         }
-        int width = all.Length / k;
         var outcomes = new FitOutcome[k];
         for (int c = 0; c < k; c++)
         {
-            outcomes[order[c]] = new FitOutcome(new ModelWeights(all.Slice(c * width, width).ToArray()), members[c].Shard.Count, lossSums[c] / Math.Max(counts[c], 1));
+            outcomes[order[c]] = new FitOutcome(new ModelWeights(weights[c]), members[c].Shard.Count, lossSums[c] / Math.Max(counts[c], 1));
         }
         return outcomes;
     }
-
-    /// <summary>
-    /// Every member's samples as one feature and one label tensor, member after member: one gather for each run of
-    /// members that share a dataset (a cohort's members usually all do).
-    /// </summary>
-    private (Tensor Features, Tensor Labels) Samples(List<CohortMember> members)
-    {
-        var features = new List<Tensor>();
-        var labels = new List<Tensor>();
-        for (int first = 0; first < members.Count;)
-        {
-            var dataset = members[first].Shard.Dataset;
-            int end = first;
-            var indices = new List<int>();
-            while (end < members.Count && ReferenceEquals(members[end].Shard.Dataset, dataset))
-            {
-                indices.AddRange(members[end].Shard.Indices);
-                end++;
-            }
-            var span = CollectionsMarshal.AsSpan(indices);
-            features.Add(TensorBatches.Features(dataset, span, _device, _shape.Channels));
-            labels.Add(TensorBatches.Labels(dataset, span, _device));
-            first = end;
-        }
-        return features.Count == 1 ? (features[0], labels[0]) : (cat(features, 0), cat(labels, 0));
-    }
-
-    /// <summary>
-    /// The members' global weights as stacked leaf parameters, in the single model's <c>parameters()</c> order; a linear
-    /// layer's weight is stacked transposed, <c>[K, in, out]</c>, so that its forward pass is one <c>baddbmm</c>.
-    /// </summary>
-    private List<Tensor> StackedParameters(List<CohortMember> members, Device device)
-    {
-        int k = members.Count;
-        var shapes = _layers.SelectMany(l => l.ParameterShapes).ToList();
-        long total = shapes.Sum(shape => shape.Aggregate(1L, (a, d) => a * d));
-        for (int c = 0; c < k; c++)
-        {
-            if (members[c].Global.Length != total)
-            {
-                throw new ArgumentException($"client {c} of the cohort has {members[c].Global.Length} weights; the model has {total}");
-            }
-        }
-        var parameters = new List<Tensor>(shapes.Count);
-        int offset = 0;
-        for (int i = 0; i < shapes.Count; i++)
-        {
-            int size = (int)shapes[i].Aggregate(1L, (a, d) => a * d);
-            var stacked = empty([k, .. shapes[i]], float32);
-            // Each member's slice written straight into the tensor's memory (one block copy per member).
-            var target = MemoryMarshal.Cast<byte, float>(stacked.bytes);
-            for (int c = 0; c < k; c++)
-            {
-                members[c].Global.Values.AsSpan(offset, size).CopyTo(target.Slice(c * size, size));
-            }
-            var laidOut = _transposed[i] ? stacked.transpose(1, 2).contiguous() : stacked;
-            parameters.Add(laidOut.to(device).requires_grad_(true));
-            offset += size;
-        }
-        return parameters;
-    }
-
-    /// <summary>A stacked parameter in the single model's layout (a linear weight back to <c>[K, out, in]</c>).</summary>
-    private Tensor SingleLayout(Tensor stacked, int index) => _transposed[index] ? stacked.transpose(1, 2) : stacked;
 
     private Tensor Forward(Tensor input, List<Tensor> parameters, int k, int b, Func<long, Tensor> dropoutMasks, Scalar keepScale)
     {
@@ -307,14 +243,8 @@ public sealed class CohortSupervisedTrainer
             switch (layer.Kind)
             {
                 case LayerKind.Convolution:
-                    // One convolution per client ([K, B, C, H, W] in and out): libtorch's grouped kernels block the
-                    // channels of neighbouring groups together, so a grouped convolution would make a client's result
-                    // depend on its cohort. unbind (not indexing) keeps the backward pass linear in K.
-                    var inputs = h.unbind(0);
-                    var weights = parameters[p++].unbind(0);
-                    var biases = parameters[p++].unbind(0);
-                    h = stack(Enumerable.Range(0, k).Select(c => nn.functional.conv2d(inputs[c], weights[c], biases[c],
-                        padding: [layer.Padding, layer.Padding])).ToList(), 0);
+                    h = StackedLayers.Convolution(h, parameters[p], parameters[p + 1], k, layer.Padding);
+                    p += 2;
                     break;
                 case LayerKind.Relu:
                     h = nn.functional.relu(h);
@@ -323,19 +253,15 @@ public sealed class CohortSupervisedTrainer
                     h = SeededDropout.Drop(h, dropoutMasks(h.shape[2]), keepScale);
                     break;
                 case LayerKind.MaxPool:
-                    var shape = h.shape;
-                    h = nn.functional.max_pool2d(h.reshape(k * b, shape[2], shape[3], shape[4]), 2);
-                    h = h.reshape(k, b, h.shape[1], h.shape[2], h.shape[3]);
+                    h = StackedLayers.MaxPool(h, k, b);
                     break;
                 case LayerKind.Flatten:
                     // Per sample in (C, H, W) order, as the single model flattens.
                     h = h.reshape(k, b, -1);
                     break;
                 case LayerKind.Linear:
-                    var weight = parameters[p++]; // [K, in, out]
-                    var offset = parameters[p++];
-                    // TorchSharp's Tensor.baddbmm(batch2, input) is input + this @ batch2.
-                    h = h.baddbmm(weight, offset.unsqueeze(1));
+                    h = StackedLayers.Linear(h, parameters[p], parameters[p + 1]);
+                    p += 2;
                     break;
             }
         }
@@ -402,9 +328,9 @@ public sealed class CohortSupervisedTrainer
         {
         }
 
-        public static Layer Linear(long inputs, long outputs) => new(LayerKind.Linear, [[outputs, inputs], [outputs]]);
+        public static Layer Linear(long inputs, long outputs) => new(LayerKind.Linear, StackedLayers.LinearShapes(inputs, outputs));
 
         public static Layer Convolution(long inputs, long outputs, long kernel, long padding) =>
-            new(LayerKind.Convolution, [[outputs, inputs, kernel, kernel], [outputs]], padding);
+            new(LayerKind.Convolution, StackedLayers.ConvolutionShapes(inputs, outputs, kernel), padding);
     }
 }
