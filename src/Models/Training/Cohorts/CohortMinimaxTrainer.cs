@@ -59,44 +59,15 @@ public sealed class CohortMinimaxTrainer : ICohortTrainer
     /// <summary>True for the models this trainer covers: the CNN with an adversarial head (DANN, CDAN, MDD).</summary>
     public static bool Supports(ModelSpec model) => model.Kind == ModelKind.Cnn && model.Adversarial is not null;
 
-    public IReadOnlyList<FitOutcome> Fit(IReadOnlyList<CohortMember> members, CancellationToken ct)
-    {
-        var outcomes = new FitOutcome[members.Count];
-        var training = new List<int>();
-        for (int i = 0; i < members.Count; i++)
-        {
-            if (members[i].Shard.Count == 0)
+    /// <summary>One batched run per (domain, batch size): the same objective and the same batch shape throughout.</summary>
+    public IReadOnlyList<FitOutcome> Fit(IReadOnlyList<CohortMember> members, CancellationToken ct) =>
+        CohortGroups.Fit(members, m => m.Shard.Count > 0, m => (m.Shard.Unlabelled, Batch(m.Instructions.Settings, m.Shard.Count)),
+            (group, key) =>
             {
-                outcomes[i] = new FitOutcome(members[i].Global, 0, double.NaN);
-            }
-            else
-            {
-                training.Add(i);
-            }
-        }
-        if (training.Count == 0)
-        {
-            return outcomes;
-        }
-        var first = members[training[0]].Instructions;
-        if (training.Any(i => members[i].Instructions.Settings != first.Settings || members[i].Instructions.Minimax != first.Minimax
-            || members[i].Instructions.Round != first.Round))
-        {
-            throw new ArgumentException("a cohort's members must share their round and training settings");
-        }
-        var minimax = first.Minimax ?? throw new ArgumentException("minimax training needs FitInstructions.Minimax");
-        // One batched run per (domain, batch size): the same objective and the same batch shape throughout.
-        foreach (var group in training.GroupBy(i => (members[i].Shard.Unlabelled, Batch: Batch(first.Settings, members[i].Shard.Count))))
-        {
-            var indices = group.ToList();
-            var fitted = FitGroup(indices.Select(i => members[i]).ToList(), first.Settings, minimax, first.Round, group.Key.Batch, group.Key.Unlabelled, ct);
-            for (int j = 0; j < indices.Count; j++)
-            {
-                outcomes[indices[j]] = fitted[j];
-            }
-        }
-        return outcomes;
-    }
+                var first = group[0].Instructions;
+                var minimax = first.Minimax ?? throw new ArgumentException("minimax training needs FitInstructions.Minimax");
+                return FitGroup(group, first.Settings, minimax, first.Round, key.Item2, key.Unlabelled, ct);
+            });
 
     private static int Batch(TrainerSettings s, int samples) => Math.Min(s.BatchSize, samples);
 

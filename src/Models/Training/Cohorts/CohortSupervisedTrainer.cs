@@ -52,37 +52,9 @@ public sealed class CohortSupervisedTrainer : ICohortTrainer
     /// Fits every member; all members must share one <see cref="TrainerSettings"/>. Unlabelled or empty shards
     /// train nothing and report zero samples, as in the single fit.
     /// </summary>
-    public IReadOnlyList<FitOutcome> Fit(IReadOnlyList<CohortMember> members, CancellationToken ct)
-    {
-        var outcomes = new FitOutcome[members.Count];
-        var training = new List<int>();
-        for (int i = 0; i < members.Count; i++)
-        {
-            if (members[i].Shard.Unlabelled || members[i].Shard.Count == 0)
-            {
-                outcomes[i] = new FitOutcome(members[i].Global, 0, double.NaN);
-            }
-            else
-            {
-                training.Add(i);
-            }
-        }
-        if (training.Count == 0)
-        {
-            return outcomes;
-        }
-        var settings = members[training[0]].Instructions.Settings;
-        if (training.Any(i => members[i].Instructions.Settings != settings))
-        {
-            throw new ArgumentException("a cohort's members must share their training settings");
-        }
-        var fitted = FitCohort(training.Select(i => members[i]).ToList(), settings, ct);
-        for (int j = 0; j < training.Count; j++)
-        {
-            outcomes[training[j]] = fitted[j];
-        }
-        return outcomes;
-    }
+    public IReadOnlyList<FitOutcome> Fit(IReadOnlyList<CohortMember> members, CancellationToken ct) =>
+        CohortGroups.Fit(members, m => !m.Shard.Unlabelled && m.Shard.Count > 0, _ => 0,
+            (group, _) => FitCohort(group, group[0].Instructions.Settings, ct));
 
     private FitOutcome[] FitCohort(List<CohortMember> given, TrainerSettings s, CancellationToken ct)
     {
