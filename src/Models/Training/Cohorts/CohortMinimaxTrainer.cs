@@ -25,7 +25,6 @@ public sealed class CohortMinimaxTrainer : ICohortTrainer
     private readonly Device _device;
     private readonly List<long[]> _shapes;
     private readonly bool[] _transposed;
-    private readonly int _featureCount;
 
     /// <param name="device">Where the stacked weights and batches live (the CPU when null).</param>
     public CohortMinimaxTrainer(ModelSpec model, InputShape shape, Device? device = null)
@@ -37,9 +36,8 @@ public sealed class CohortMinimaxTrainer : ICohortTrainer
         _loss = model.Adversarial!.Value;
         _shape = shape;
         _device = device ?? CPU;
-        _featureCount = ModelFactory.CnnFeatureCount(shape);
         // AdversarialNet's parameters() order: features (two convolutions), label head (three linear), discriminator.
-        long f = _featureCount;
+        long f = ModelFactory.CnnFeatureCount(shape);
         long[][][] layers =
         [
             StackedLayers.ConvolutionShapes(shape.Channels, 32, 5), StackedLayers.ConvolutionShapes(32, 48, 5),
@@ -94,7 +92,7 @@ public sealed class CohortMinimaxTrainer : ICohortTrainer
             offsets[c] = offsets[c - 1] + members[c - 1].Shard.Count;
         }
         var rows = new List<long>();
-        var rowStart = new int[totalSteps + 1];
+        var rowStart = new int[totalSteps];
         var stepRows = new List<long>[k];
         for (int c = 0; c < k; c++)
         {
@@ -176,13 +174,14 @@ public sealed class CohortMinimaxTrainer : ICohortTrainer
             }
         }
         var uploads = StackedLayers.Unstack(parameters, _transposed);
+        // Every step's losses in one copy to the host, then each client's sum in step order.
+        var stepLosses = MemoryMarshal.Cast<byte, double>(cat(losses, 0).cpu().contiguous().bytes);
         var lossSums = new double[k];
-        for (int t = 0; t < totalSteps; t++)
+        for (int t = 0, at = 0; t < totalSteps; at += active[t], t++)
         {
-            var values = MemoryMarshal.Cast<byte, double>(losses[t].cpu().bytes);
-            for (int c = 0; c < values.Length; c++)
+            for (int c = 0; c < active[t]; c++)
             {
-                lossSums[c] += values[c];
+                lossSums[c] += stepLosses[at + c];
             }
         }
         var outcomes = new FitOutcome[k];

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using FedOrleans.Models.Federated;
-using FedOrleans.Models.Training;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Training.Cohorts;
