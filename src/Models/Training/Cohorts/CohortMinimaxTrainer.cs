@@ -84,13 +84,10 @@ public sealed class CohortMinimaxTrainer : ICohortTrainer
         var steps = members.Select(mb => Steps(s, mb.Shard.Count, b)).ToArray();
         int totalSteps = steps[0];
 
+        var (x, y, offsets) = StackedLayers.Samples(members.Select(mb => mb.Shard).ToList(), device, _shape.Channels, labels: !target);
+
         // Each client's rows at each step, drawn as its single fit draws them: a permutation from its own generator,
         // walked batch by batch, a new one when the next batch would run past the end.
-        var offsets = new long[k];
-        for (int c = 1; c < k; c++)
-        {
-            offsets[c] = offsets[c - 1] + members[c - 1].Shard.Count;
-        }
         var rows = new List<long>();
         var rowStart = new int[totalSteps];
         var stepRows = new List<long>[k];
@@ -99,13 +96,13 @@ public sealed class CohortMinimaxTrainer : ICohortTrainer
             int n = members[c].Shard.Count;
             using var generator = new Generator(members[c].Instructions.Seed);
             stepRows[c] = new List<long>(steps[c] * b);
-            long[] permutation = Permutation(n, generator);
+            long[] permutation = StackedLayers.Permutation(n, generator);
             int position = 0;
             for (int t = 0; t < steps[c]; t++)
             {
                 if (position + b > n)
                 {
-                    permutation = Permutation(n, generator);
+                    permutation = StackedLayers.Permutation(n, generator);
                     position = 0;
                 }
                 for (int j = 0; j < b; j++)
@@ -126,7 +123,6 @@ public sealed class CohortMinimaxTrainer : ICohortTrainer
             }
         }
         var rowPlan = tensor(rows.ToArray()).to(device);
-        var (x, y) = StackedLayers.Samples(members.Select(mb => mb.Shard).ToList(), device, _shape.Channels, labels: !target);
 
         var parameters = StackedLayers.Stack(members.Select(mb => mb.Global.Values).ToList(), _shapes, _transposed, device, requiresGrad: true);
         var anchors = parameters.Select(p => p.detach().clone()).ToList();
@@ -190,12 +186,6 @@ public sealed class CohortMinimaxTrainer : ICohortTrainer
             outcomes[order[c]] = new FitOutcome(new ModelWeights(uploads[c]), members[c].Shard.Count, lossSums[c] / steps[c], privateStates?[c]);
         }
         return outcomes;
-    }
-
-    private static long[] Permutation(int n, Generator generator)
-    {
-        using var permutation = randperm(n, generator: generator);
-        return MemoryMarshal.Cast<byte, long>(permutation.bytes).ToArray();
     }
 
     /// <summary>

@@ -81,19 +81,13 @@ public sealed class CohortSupervisedTrainer : ICohortTrainer
             permutations[c] = new long[s.Epochs][];
             for (int e = 0; e < s.Epochs; e++)
             {
-                using var permutation = randperm(n, generator: generator);
-                permutations[c][e] = MemoryMarshal.Cast<byte, long>(permutation.bytes).ToArray();
+                permutations[c][e] = StackedLayers.Permutation(n, generator);
             }
         }
         int totalSteps = stepsPerEpoch[0] * s.Epochs;
 
         // Every member's samples, gathered once (one gather for all members of one dataset); a step picks its rows.
-        var offsets = new long[k];
-        for (int c = 1; c < k; c++)
-        {
-            offsets[c] = offsets[c - 1] + members[c - 1].Shard.Count;
-        }
-        var (x, y) = StackedLayers.Samples(members.Select(m => m.Shard).ToList(), device, _shape.Channels);
+        var (x, y, offsets) = StackedLayers.Samples(members.Select(m => m.Shard).ToList(), device, _shape.Channels);
 
         // Every step's clients, rows and masks (a short last batch), planned on the host and sent to the device once.
         var training = new int[totalSteps];

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using FedOrleans.Models.Federated;
 using static TorchSharp.torch;
 
 namespace FedOrleans.Models.Training.Cohorts;
@@ -92,9 +91,17 @@ internal static class StackedLayers
         // TorchSharp's Tensor.baddbmm(batch2, input) is input + this @ batch2.
         h.baddbmm(weight, bias.unsqueeze(1));
 
-    /// <summary>Each client's samples, client after client: one gather for each run of members that share a dataset.</summary>
-    public static (Tensor Features, Tensor Labels) Samples(IReadOnlyList<ClientShard> shards, Device device, int channels, bool labels = true)
+    /// <summary>
+    /// Each client's samples, client after client (one gather for each run of members that share a dataset), and the row
+    /// where each client's samples start.
+    /// </summary>
+    public static (Tensor Features, Tensor Labels, long[] Offsets) Samples(IReadOnlyList<ClientShard> shards, Device device, int channels, bool labels = true)
     {
+        var offsets = new long[shards.Count];
+        for (int c = 1; c < shards.Count; c++)
+        {
+            offsets[c] = offsets[c - 1] + shards[c - 1].Count;
+        }
         var features = new List<Tensor>();
         var labelParts = new List<Tensor>();
         for (int first = 0; first < shards.Count;)
@@ -117,7 +124,14 @@ internal static class StackedLayers
         }
         var x = features.Count == 1 ? features[0] : cat(features, 0);
         var y = !labels ? empty(0, ScalarType.Int64) : labelParts.Count == 1 ? labelParts[0] : cat(labelParts, 0);
-        return (x, y);
+        return (x, y, offsets);
+    }
+
+    /// <summary>A client's shuffle of its <paramref name="n"/> samples from its own generator, on the host.</summary>
+    public static long[] Permutation(int n, Generator generator)
+    {
+        using var permutation = randperm(n, generator: generator);
+        return MemoryMarshal.Cast<byte, long>(permutation.bytes).ToArray();
     }
 
     private static long Size(long[] shape) => shape.Aggregate(1L, (a, d) => a * d);
