@@ -59,15 +59,13 @@ public sealed class CohortMinimaxTrainer : ICohortTrainer
 
     /// <summary>One batched run per (domain, batch size): the same objective and the same batch shape throughout.</summary>
     public IReadOnlyList<FitOutcome> Fit(IReadOnlyList<CohortMember> members, CancellationToken ct) =>
-        CohortGroups.Fit(members, m => m.Shard.Count > 0, m => (m.Shard.Unlabelled, Batch(m.Instructions.Settings, m.Shard.Count)),
+        CohortGroups.Fit(members, m => m.Shard.Count > 0, m => (m.Shard.Unlabelled, Batch: Math.Min(m.Instructions.Settings.BatchSize, m.Shard.Count)),
             (group, key) =>
             {
                 var first = group[0].Instructions;
                 var minimax = first.Minimax ?? throw new ArgumentException("minimax training needs FitInstructions.Minimax");
-                return FitGroup(group, first.Settings, minimax, first.Round, key.Item2, key.Unlabelled, ct);
+                return FitGroup(group, first.Settings, minimax, first.Round, key.Batch, key.Unlabelled, ct);
             });
-
-    private static int Batch(TrainerSettings s, int samples) => Math.Min(s.BatchSize, samples);
 
     private static int Steps(TrainerSettings s, int samples, int batch) =>
         s.LocalSteps > 0 ? s.LocalSteps : s.Epochs * (int)Math.Ceiling((double)samples / batch);
