@@ -133,8 +133,9 @@ public static class FedOrleansHost
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(FedOrleans.Contracts.FedOrleansNames.Meter, "Microsoft.Orleans")
             .AddPrometheusExporter());
-        int httpPort = hosting.HttpPort == 0 ? FreeTcpPort() : hosting.HttpPort;
-        builder.WebHost.UseUrls($"http://{hosting.HttpAddress}:{httpPort}");
+        // Port 0: the web server binds a free port itself when it starts (HttpAddress then reports it). A port picked free
+        // here and bound a second later could be taken in between, e.g. by another silo starting beside this one.
+        builder.WebHost.UseUrls($"http://{hosting.HttpAddress}:{hosting.HttpPort}");
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
@@ -152,7 +153,7 @@ public static class FedOrleansHost
         var app = builder.Build();
         if (!IPAddress.IsLoopback(IPAddress.TryParse(hosting.HttpAddress, out var bound) ? bound : IPAddress.Any) && hosting.DashboardPassword.Length == 0)
         {
-            Console.Error.WriteLine($"WARNING: /dashboard and /federation are served on {hosting.HttpAddress}:{httpPort} WITHOUT authentication: anyone who can reach this "
+            Console.Error.WriteLine($"WARNING: /dashboard and /federation are served on {hosting.HttpAddress} WITHOUT authentication: anyone who can reach this "
                 + "machine sees every experiment and can drive the dashboard. Set --dashboard-user NAME and the environment variable "
                 + "FedOrleans__Silo__DashboardPassword, or keep --http-address 127.0.0.1 (the default).");
         }
