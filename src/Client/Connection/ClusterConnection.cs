@@ -61,6 +61,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             hosting.SiloPort = siloPort;
             hosting.GatewayPort = gatewayPort;
             hosting.HttpPort = 0;
+            hosting.DirectoryCacheSize = 0; // alone in its cluster: every grain is looked up in its own directory
         }, training =>
         {
             if (dataRoot is not null)

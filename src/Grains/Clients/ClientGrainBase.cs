@@ -63,7 +63,7 @@ public abstract class ClientGrainBase(
         try
         {
             var result = await RunFitAsync(() => FitCoreAsync(request, cancellationToken), cancellationToken);
-            metrics.FitCompleted(stopwatch.Elapsed, request.GlobalWeights.Length, result.Weights.Length, failed: false);
+            metrics.FitCompleted(stopwatch.Elapsed, request.GlobalWeights.Length, result.WeightBytes, failed: false);
             return result;
         }
         catch (Exception e) when (WireErrors.IsModelError(e))
@@ -102,9 +102,9 @@ public abstract class ClientGrainBase(
             state.State.Round = request.Round;
             await state.WriteStateAsync(cancellationToken);
         }
-        return new FitResult(
-            ReferenceEquals(outcome.Weights, global) ? request.GlobalWeights : outcome.Weights.ToBytes(),
-            outcome.NumSamples, outcome.TrainLoss, stopwatch.Elapsed.TotalSeconds);
+        return ReferenceEquals(outcome.Weights, global)
+            ? new FitResult(request.GlobalWeights, outcome.NumSamples, outcome.TrainLoss, stopwatch.Elapsed.TotalSeconds)
+            : FitResult.OfValues(outcome.Weights.Values, outcome.NumSamples, outcome.TrainLoss, stopwatch.Elapsed.TotalSeconds);
     }
 
     public async Task<ClientEvaluation> EvaluateAsync(byte[] globalWeights, CancellationToken cancellationToken)

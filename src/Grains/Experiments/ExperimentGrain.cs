@@ -205,6 +205,12 @@ public sealed class ExperimentGrain(
             // r+1 starts from); round r is recorded once both its evaluation is done and r+1's fits are under way.
             // Clients that evaluate themselves (graphs) would queue behind their own fits: their rounds end in turn.
             bool overlap = workload.EvaluationSite != EvaluationSite.Clients;
+            if (workload is ISplitEvaluation split && spec.Trainer != TrainerKind.NoOp && state.State.CompletedRounds < spec.Rounds)
+            {
+                // The held-out set's tensors are built while the first round gathers its clients (activations and calls,
+                // mostly waiting), not inside the first round that evaluates. A failure here resurfaces in that evaluation.
+                gate.RunAsync(() => { split.PrepareEvaluation(); return true; }, ct).Ignore();
+            }
             var clock = Stopwatch.StartNew();
             double recordedAt = 0;
             Task<(RoundSummary, StrategyState)>? finishing = null;
@@ -280,7 +286,7 @@ public sealed class ExperimentGrain(
         var (summary, next) = finished;
         summary = summary with { Seconds = now - previousAt };
         state.State.CompletedRounds = summary.Round;
-        state.State.GlobalWeights = next.Global.ToBytes();
+        state.State.GlobalWeights = WireMapping.EncodeShared(next.Global);
         state.State.StrategySlots = WireMapping.ToBytes(next.Slots);
         state.State.StrategySlotCount = next.Slots.Count;
         state.State.StrategyStep = next.Step;
@@ -308,7 +314,7 @@ public sealed class ExperimentGrain(
     {
         var round = new RoundContext(roundNumber, spec.Seed);
         var assignments = strategy.ConfigureFit(round, current, clients);
-        var global = current.Global.ToBytes();
+        var global = WireMapping.EncodeShared(current.Global);
         var answers = await Task.WhenAll(assignments.Select(a => FitClientAsync(a, global, assignments.Count, spec.RoundTimeout, ct)));
         ct.ThrowIfCancellationRequested();
         var received = answers.Where(a => a.Fit is not null).Select(a => a.Fit!.ToUpdate(a.Client, global, current.Global)).ToList();

@@ -28,7 +28,8 @@ public static class WireMapping
     /// already decoded, so it is not decoded again.
     /// </summary>
     public static ClientUpdate ToUpdate(this FitResult r, ClientId client, byte[] globalBytes, ModelWeights global) =>
-        new(client, ReferenceEquals(r.Weights, globalBytes) ? global : ModelWeights.FromBytes(r.Weights), r.NumSamples, r.TrainLoss);
+        new(client, r.Values is { } values ? new ModelWeights(values) : ReferenceEquals(r.Weights, globalBytes) ? global : ModelWeights.FromBytes(r.Weights),
+            r.NumSamples, r.TrainLoss);
 
     /// <summary>
     /// A global weight payload decoded once per array: every client of a round on the experiment's silo is sent the same
@@ -38,7 +39,21 @@ public static class WireMapping
     /// </summary>
     public static ModelWeights DecodeShared(byte[] bytes) => SharedPayloads.GetValue(bytes, ModelWeights.FromBytes);
 
+    /// <summary>
+    /// The wire payload of a global model, made once per <see cref="ModelWeights"/> object: a round's fit requests and the
+    /// experiment's persisted state carry the same array, and <see cref="DecodeShared"/> of that array on this silo is
+    /// <paramref name="weights"/> itself, not a decoded copy.
+    /// </summary>
+    public static byte[] EncodeShared(ModelWeights weights)
+    {
+        var bytes = EncodedPayloads.GetValue(weights, w => w.ToBytes());
+        SharedPayloads.TryAdd(bytes, weights);
+        return bytes;
+    }
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], ModelWeights> SharedPayloads = new();
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ModelWeights, byte[]> EncodedPayloads = new();
 
     public static byte[] ToBytes(IReadOnlyList<float[]> slots) =>
         slots.SelectMany(s => new ModelWeights(s).ToBytes()).ToArray();

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using FedOrleans.Models.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -183,36 +184,22 @@ public static partial class TorchRuntime
     }
 
     /// <summary>
-    /// Asks Linux to back a large CPU tensor with transparent huge pages (<c>madvise(MADV_HUGEPAGE)</c>) before it is first
-    /// written. On virtual machines the first touch of each 4 KB page is expensive (11 us on the development machine:
-    /// a 31 MB evaluation set cost 80 ms of page faults); 2 MB pages make it a few. Where the system has transparent
-    /// huge pages set to <c>never</c>, or off Linux, it changes nothing; the tensor's contents are unaffected either way.
+    /// Backs a large CPU tensor with transparent huge pages before it is first written (<see cref="HugePages"/>: a 31 MB
+    /// evaluation set cost 80 ms of page faults in 4 KB pages). Small tensors, other devices and systems without
+    /// transparent huge pages are left as they are; the tensor's contents are unaffected either way.
     /// </summary>
     public static unsafe void AdviseHugePages(Tensor tensor)
     {
-        const int MadviseHugePage = 14;
-        if (!OperatingSystem.IsLinux() || tensor.device_type != DeviceType.CPU || tensor.numel() * tensor.element_size() < 4L << 20)
+        if (tensor.device_type != DeviceType.CPU || tensor.numel() * tensor.element_size() < HugePages.MinimumBytes)
         {
             return;
         }
         var bytes = tensor.bytes;
         fixed (byte* data = bytes)
         {
-            long start = (long)data & ~4095L; // madvise wants a page-aligned start
-            long end = (long)data + bytes.Length;
-            try
-            {
-                _ = madvise((nint)start, (nuint)(end - start), MadviseHugePage);
-            }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-            {
-                // Not glibc: no advice, same result.
-            }
+            HugePages.Advise(data, bytes.Length);
         }
     }
-
-    [LibraryImport("libc.so.6", EntryPoint = "madvise")]
-    private static partial int madvise(nint address, nuint length, int advice);
 
     [LibraryImport("libc.so.6", EntryPoint = "malloc_trim")]
     private static partial int malloc_trim(nuint pad);

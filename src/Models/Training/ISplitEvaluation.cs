@@ -11,4 +11,7 @@ public interface ISplitEvaluation : IFederatedWorkload
 {
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of the global model's evaluation.</summary>
     ModelEvaluator.EvaluationPart EvaluateGlobalPart(ModelWeights global, int part, int parts, CancellationToken ct);
+
+    /// <summary>Builds what every evaluation reuses (the held-out set as tensors) ahead of the first one.</summary>
+    void PrepareEvaluation();
 }

@@ -100,6 +100,8 @@ public sealed class ImageWorkload : ICohortWorkload, ISplitEvaluation
     public ModelEvaluator.EvaluationPart EvaluateGlobalPart(ModelWeights global, int part, int parts, CancellationToken ct) =>
         ModelEvaluator.EvaluatePart(_model, Shape, global, Test, part, parts, ct, limit: _evaluateSamples, device: _device);
 
+    public void PrepareEvaluation() => ModelEvaluator.PrepareEvaluation(Test, Shape.Channels, _evaluateSamples, _device);
+
     public ClientEvaluationResult EvaluateClient(int client, ModelWeights global, float[]? privateState, CancellationToken ct) =>
         throw new NotSupportedException("an image experiment's server evaluates the global model on the test set");
 

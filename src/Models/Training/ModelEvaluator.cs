@@ -75,6 +75,22 @@ public static class ModelEvaluator
         return new EvaluationPart(count, batches);
     }
 
+    /// <summary>
+    /// Builds the evaluation set's tensors now (those <see cref="EvaluatePart"/> with the same <paramref name="limit"/> and
+    /// device would use), so that the first evaluation does not pay for them: a caller runs it beside other work, e.g. while
+    /// an experiment's first round gathers its clients. A set too large to keep is not built.
+    /// </summary>
+    public static void PrepareEvaluation(Dataset data, int channels, int limit = 0, Device? device = null)
+    {
+        int count = limit > 0 ? Math.Min(limit, data.Count) : data.Count;
+        if ((long)count * Math.Max(channels, data.Channels) * data.Height * data.Width * sizeof(float) > CachedBytesLimit)
+        {
+            return;
+        }
+        TorchRuntime.EnsureThreadConfigured();
+        _ = EvaluationTensors(data, count, channels, device ?? CPU);
+    }
+
     /// <summary>The parts of one evaluation as its result: correct answers and losses added up in batch order.</summary>
     public static EvaluationResult Combine(IEnumerable<EvaluationPart> parts)
     {

@@ -18,6 +18,9 @@ namespace FedOrleans.Silo.Hosting;
 /// </summary>
 public static class FedOrleansHost
 {
+    /// <summary>The most tag sets each metric stream of the silo's /metrics keeps (OpenTelemetry's default: 2,000).</summary>
+    public const int MetricCardinalityLimit = 256;
+
     /// <summary>Command-line switches of the silo and the configuration keys they set.</summary>
     public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
     {
@@ -42,6 +45,7 @@ public static class FedOrleansHost
         ["--dashboard-password"] = $"{SiloHostingOptions.Section}:DashboardPassword",
         ["--tls-certificate"] = $"{SiloHostingOptions.Section}:TlsCertificate",
         ["--tls-password"] = $"{SiloHostingOptions.Section}:TlsPassword",
+        ["--directory-cache"] = $"{SiloHostingOptions.Section}:DirectoryCacheSize",
     };
 
     /// <param name="args">Silo command-line arguments (see <see cref="Switches"/>).</param>
@@ -118,6 +122,20 @@ public static class FedOrleansHost
                     hosting.ServiceId, hosting.ClusterId);
             }
             silo.AddFedOrleans(ConfigureTraining, redis ? hosting.Redis : null);
+            silo.Configure<GrainDirectoryOptions>(o =>
+            {
+                if (hosting.DirectoryCacheSize == 0)
+                {
+                    o.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.None;
+                    // Orleans also builds a cache, of this size, for grains kept in a custom grain directory; FedOrleans
+                    // registers none, and the size cannot be 0.
+                    o.CacheSize = 64;
+                }
+                else
+                {
+                    o.CacheSize = hosting.DirectoryCacheSize;
+                }
+            });
             silo.AddDashboard(o => o.CounterUpdateIntervalMs = 1000);
             if (tls is not null)
             {
@@ -129,9 +147,13 @@ public static class FedOrleansHost
         var slowRoutes = new BackgroundRouteMapping();
         builder.Services.AddSingleton(slowRoutes);
         builder.Services.AddHostedService<BackgroundRouteMapping.Gate>();
-        // FedOrleans' meter and Orleans' own, scraped by Prometheus at /metrics.
+        // FedOrleans' meter and Orleans' own, scraped by Prometheus at /metrics. Each instrument's stream holds one slot per
+        // distinct set of tags, allocated up front: OpenTelemetry's default of 2,000 allocated ~18 MB of slots at every silo's
+        // start (allocation events of a B1 run), for instruments whose tags take a handful of values (silo, grain type,
+        // direction). Measurements with tag sets beyond the limit go to OpenTelemetry's overflow series.
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(FedOrleans.Contracts.FedOrleansNames.Meter, "Microsoft.Orleans")
+            .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = MetricCardinalityLimit })
             .AddPrometheusExporter());
         // Port 0: the web server binds a free port itself when it starts (HttpAddress then reports it). A port picked free
         // here and bound a second later could be taken in between, e.g. by another silo starting beside this one.

@@ -45,6 +45,15 @@ public sealed class SiloHostingOptions
     /// <summary>The password of <see cref="TlsCertificate"/>; prefer the environment variable <c>FedOrleans__Silo__TlsPassword</c>.</summary>
     public string TlsPassword { get; set; } = "";
 
+    /// <summary>
+    /// How many grain locations the silo's directory cache keeps (<c>--directory-cache</c>); 0: no cache. The cache spares
+    /// a silo a directory lookup for a grain on another silo; Orleans' default (1,000,000) sizes its tables for that many
+    /// up front (two of ~9 MB, allocated at every start), and Orleans' cache-size gauge walks every slot of them each time
+    /// the dashboard samples its counters (every second). A silo alone in its cluster (the console's embedded silo) looks
+    /// every grain up locally, so it runs without one.
+    /// </summary>
+    public int DirectoryCacheSize { get; set; } = Orleans.Configuration.GrainDirectoryOptions.DEFAULT_CACHE_SIZE;
+
     public string ClusterId { get; set; } = "fedorleans";
 
     public string ServiceId { get; set; } = "fedorleans";

@@ -34,6 +34,10 @@ public sealed partial class SiloHostingOptionsValidator : IValidateOptions<SiloH
                 errors.Add($"{option} (FedOrleans:Silo:{key}) is {port}; allowed 1-65535 (0 for a free port: --http-port only)");
             }
         }
+        if (options.DirectoryCacheSize < 0)
+        {
+            errors.Add($"--directory-cache (FedOrleans:Silo:DirectoryCacheSize) is {options.DirectoryCacheSize}; give the number of grain locations to cache, or 0 for none");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
