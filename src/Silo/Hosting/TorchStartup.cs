@@ -1,5 +1,6 @@
 using FedOrleans.Grains.Training;
 using FedOrleans.Models.Torch;
+using FedOrleans.Models.Training.Cohorts;
 using Microsoft.Extensions.Options;
 
 namespace FedOrleans.Silo.Hosting;
@@ -18,6 +19,25 @@ public sealed class TorchStartup(IOptions<TrainingOptions> options, ILogger<Torc
         }
         TorchRuntime.Configure(options.Value.TorchThreads, cuda);
         logger.LogInformation("Torch ready: {Torch}, device {Device}, {Fits} concurrent fits", TorchRuntime.Describe(), options.Value.Device, options.Value.ConcurrentFits);
+        if (!cuda)
+        {
+            // Not awaited: it runs beside the rest of the silo's start, on a core that start leaves idle.
+            _ = Task.Run(WarmUp, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The first cohort fit's one-time costs, paid here rather than in an experiment's first round (<see cref="CohortWarmUp"/>).</summary>
+    private void WarmUp()
+    {
+        try
+        {
+            CohortWarmUp.Run();
+        }
+        catch (Exception e)
+        {
+            // Nothing depends on it: the first real fit pays the same costs instead.
+            logger.LogWarning(e, "The cohort warm-up failed; the first fit will be slower");
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
