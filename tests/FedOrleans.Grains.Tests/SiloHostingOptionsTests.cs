@@ -2,20 +2,24 @@ using FedOrleans.Silo.Hosting;
 
 namespace FedOrleans.Grains.Tests;
 
-/// <summary>The silo's hosting options: the directory cache's size is checked like the other options.</summary>
+/// <summary>The silo's hosting options: the directory cache's size is checked like the other options (0, or at least Orleans' minimum of 3).</summary>
 public sealed class SiloHostingOptionsTests
 {
     [Theory]
     [InlineData(0)]
+    [InlineData(3)]
     [InlineData(1_000_000)]
     public void A_directory_cache_of_zero_or_more_locations_is_accepted(int size) =>
         Assert.True(new SiloHostingOptionsValidator().Validate(null, new SiloHostingOptions { DirectoryCacheSize = size }).Succeeded);
 
-    [Fact]
-    public void A_negative_directory_cache_is_refused_with_the_switch_to_fix()
+    [Theory]
+    [InlineData(-5)]
+    [InlineData(2)]
+    public void A_negative_or_too_small_directory_cache_is_refused_with_the_switch_to_fix(int size)
     {
-        var result = new SiloHostingOptionsValidator().Validate(null, new SiloHostingOptions { DirectoryCacheSize = -5 });
+        var result = new SiloHostingOptionsValidator().Validate(null, new SiloHostingOptions { DirectoryCacheSize = size });
         Assert.True(result.Failed);
-        Assert.Contains("--directory-cache (FedOrleans:Silo:DirectoryCacheSize) is -5", result.FailureMessage);
+        Assert.Contains($"--directory-cache (FedOrleans:Silo:DirectoryCacheSize) is {size}; give the number of grain locations to cache (at least 3), or 0 for none",
+            result.FailureMessage);
     }
 }

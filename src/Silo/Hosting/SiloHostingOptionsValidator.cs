@@ -34,12 +34,15 @@ public sealed partial class SiloHostingOptionsValidator : IValidateOptions<SiloH
                 errors.Add($"{option} (FedOrleans:Silo:{key}) is {port}; allowed 1-65535 (0 for a free port: --http-port only)");
             }
         }
-        if (options.DirectoryCacheSize < 0)
+        if (options.DirectoryCacheSize is < 0 or > 0 and < MinimumDirectoryCache)
         {
-            errors.Add($"--directory-cache (FedOrleans:Silo:DirectoryCacheSize) is {options.DirectoryCacheSize}; give the number of grain locations to cache, or 0 for none");
+            errors.Add($"--directory-cache (FedOrleans:Silo:DirectoryCacheSize) is {options.DirectoryCacheSize}; give the number of grain locations to cache (at least {MinimumDirectoryCache}), or 0 for none");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>The smallest directory cache Orleans builds (its cache splits its capacity into three queues).</summary>
+    public const int MinimumDirectoryCache = 3;
 
     [GeneratedRegex("^[A-Za-z0-9.-]+:[0-9]{1,5}$")]
     private static partial Regex HostAndPort();
