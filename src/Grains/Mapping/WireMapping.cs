@@ -46,7 +46,7 @@ public static class WireMapping
     /// </summary>
     public static byte[] EncodeShared(ModelWeights weights)
     {
-        var bytes = EncodedPayloads.GetValue(weights, w => w.ToBytes());
+        var bytes = EncodedPayloads.GetValue(weights, static w => w.ToBytes());
         SharedPayloads.TryAdd(bytes, weights);
         return bytes;
     }

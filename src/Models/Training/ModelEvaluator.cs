@@ -46,7 +46,7 @@ public static class ModelEvaluator
     {
         ArgumentOutOfRangeException.ThrowIfNegative(part);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(part, parts);
-        int count = limit > 0 ? Math.Min(limit, data.Count) : data.Count;
+        int count = EvaluationCount(data, limit);
         if (part * BatchSize >= count && part > 0)
         {
             return new EvaluationPart(count, []); // more parts than batches
@@ -82,14 +82,21 @@ public static class ModelEvaluator
     /// </summary>
     public static void PrepareEvaluation(Dataset data, int channels, int limit = 0, Device? device = null)
     {
-        int count = limit > 0 ? Math.Min(limit, data.Count) : data.Count;
-        if ((long)count * Math.Max(channels, data.Channels) * data.Height * data.Width * sizeof(float) > CachedBytesLimit)
+        int count = EvaluationCount(data, limit);
+        if (!Cacheable(data, count, channels))
         {
             return;
         }
         TorchRuntime.EnsureThreadConfigured();
         _ = EvaluationTensors(data, count, channels, device ?? CPU);
     }
+
+    /// <summary>How many of <paramref name="data"/>'s first samples an evaluation limited to <paramref name="limit"/> uses (0: all).</summary>
+    private static int EvaluationCount(Dataset data, int limit) => limit > 0 ? Math.Min(limit, data.Count) : data.Count;
+
+    /// <summary>Whether <paramref name="count"/> samples as float features fit within <see cref="CachedBytesLimit"/>.</summary>
+    private static bool Cacheable(Dataset data, int count, int channels) =>
+        (long)count * Math.Max(channels, data.Channels) * data.Height * data.Width * sizeof(float) <= CachedBytesLimit;
 
     /// <summary>The parts of one evaluation as its result: correct answers and losses added up in batch order.</summary>
     public static EvaluationResult Combine(IEnumerable<EvaluationPart> parts)
@@ -115,9 +122,8 @@ public static class ModelEvaluator
     /// </summary>
     private static (Tensor Features, Tensor Labels) EvaluationTensors(Dataset data, int count, int channels, Device device)
     {
-        long bytes = (long)count * Math.Max(channels, data.Channels) * data.Height * data.Width * sizeof(float);
         var all = Enumerable.Range(0, count).ToArray(); // the labels are picked by index
-        if (bytes > CachedBytesLimit)
+        if (!Cacheable(data, count, channels))
         {
             return (TensorBatches.FirstFeatures(data, count, device, channels), TensorBatches.Labels(data, all, device));
         }
