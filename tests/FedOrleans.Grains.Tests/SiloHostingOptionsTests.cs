@@ -23,3 +23,22 @@ public sealed class SiloHostingOptionsTests
             result.FailureMessage);
     }
 }
+
+/// <summary>The training options' checkpoint interval (<c>--checkpoint-every</c>): at least one round.</summary>
+public sealed class TrainingOptionsTests
+{
+    [Fact]
+    public void A_checkpoint_every_round_or_every_ten_is_accepted()
+    {
+        Assert.True(new TrainingOptionsValidator().Validate(null, new Training.TrainingOptions { CheckpointEvery = 1 }).Succeeded);
+        Assert.True(new TrainingOptionsValidator().Validate(null, new Training.TrainingOptions { CheckpointEvery = 10 }).Succeeded);
+    }
+
+    [Fact]
+    public void A_checkpoint_interval_below_one_round_is_refused_with_the_switch_to_fix()
+    {
+        var result = new TrainingOptionsValidator().Validate(null, new Training.TrainingOptions { CheckpointEvery = 0 });
+        Assert.True(result.Failed);
+        Assert.Contains("FedOrleans:Training:CheckpointEvery (--checkpoint-every, env FedOrleans__Training__CheckpointEvery) is 0", result.FailureMessage);
+    }
+}

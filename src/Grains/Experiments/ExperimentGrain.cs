@@ -14,6 +14,7 @@ using FedOrleans.Models.Specs.Yaml;
 using FedOrleans.Models.Torch;
 using FedOrleans.Models.Training;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace FedOrleans.Grains.Experiments;
@@ -24,7 +25,7 @@ namespace FedOrleans.Grains.Experiments;
 /// collect results and failures (a fit lost with its client's silo is sent again: the client re-activates
 /// on a surviving silo), aggregate in client-index order, evaluate, persist, publish; a round's server-side
 /// evaluation and recording run beside the next round's fits. A reminder revives the loop after a deactivation
-/// or a lost silo; it resumes from the last persisted round.
+/// or a lost silo; it resumes from the last persisted round (every round by default; <see cref="TrainingOptions.CheckpointEvery"/>).
 /// </summary>
 public sealed class ExperimentGrain(
     [PersistentState("experiment", FedOrleansNames.StateStorage)] IPersistentState<ExperimentState> state,
@@ -32,6 +33,7 @@ public sealed class ExperimentGrain(
     TrainingGate gate,
     GpuSilos gpuSilos,
     FedOrleansMetrics metrics,
+    IOptions<TrainingOptions> options,
     ILogger<ExperimentGrain> logger) : ResumableGrain, IExperimentGrain
 {
     /// <summary>How long an idle coordinator stays active between rounds; the loop renews it every round.</summary>
@@ -44,6 +46,9 @@ public sealed class ExperimentGrain(
     private const int MaxRejectedSends = 10;
 
     private static readonly TimeSpan RejectedFitRetryDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>Rounds between two writes of the state (<see cref="TrainingOptions.CheckpointEvery"/>); the end is always written.</summary>
+    private readonly int _checkpointEvery = Math.Max(1, options.Value.CheckpointEvery);
 
     private ExperimentSpec? _spec;
     private ClientActivity[] _activity = [];
@@ -276,7 +281,8 @@ public sealed class ExperimentGrain(
     }
 
     /// <summary>
-    /// Records a finished round: persists it (the point a resumed experiment continues from), counts it, logs and
+    /// Records a finished round: persists it every <see cref="TrainingOptions.CheckpointEvery"/> rounds (the point a resumed
+    /// experiment continues from; the rounds after it are trained again, with the same result), counts it, logs and
     /// publishes it. Its <see cref="RoundSummary.Seconds"/> are the time since the previous round was recorded, so a
     /// run's rounds add up to its wall time even where rounds overlap. Returns the time it was recorded at.
     /// </summary>
@@ -292,7 +298,10 @@ public sealed class ExperimentGrain(
         state.State.StrategyStep = next.Step;
         state.State.History.Add(summary);
         state.State.ElapsedSeconds += summary.Seconds;
-        await state.WriteStateAsync(CancellationToken.None);
+        if (summary.Round % _checkpointEvery == 0)
+        {
+            await state.WriteStateAsync(CancellationToken.None);
+        }
         metrics.RoundCompleted(Id);
         logger.LogInformation("{ExperimentId} round {Round}: {Received}/{Sampled} results, {Failed} failures, accuracy {Accuracy:F4}",
             Id, summary.Round, summary.Received, summary.Sampled, summary.Failed, summary.TestAccuracy);

@@ -3,8 +3,8 @@ using FedOrleans.Contracts;
 namespace FedOrleans.Grains.Experiments;
 
 /// <summary>
-/// The experiment grain's persisted state, written after every round: enough to resume from the last
-/// completed round on any silo.
+/// The experiment grain's persisted state, written after every round (every <see cref="Training.TrainingOptions.CheckpointEvery"/>
+/// rounds): enough to resume from the last written round on any silo.
 /// </summary>
 [GenerateSerializer, Alias("fedorleans.ExperimentState")]
 public sealed class ExperimentState

@@ -7,11 +7,12 @@ namespace FedOrleans.Grains.Training;
 
 /// <summary>
 /// The silo's cohort scheduler, in front of the <see cref="TrainingGate"/>. Client grains hand it their fit for a
-/// round; fits with the same <see cref="CohortKey"/> (experiment, round, settings) are gathered until all of the
-/// round's clients are in, <see cref="TrainingOptions.MaxCohort"/> are waiting, or no more arrived for
-/// <see cref="TrainingOptions.CohortWindowMs"/> (a round spread over several silos forms one cohort per silo),
-/// then trained as batched models, split over the gate's slots so that every core has a share. Each grain gets
-/// its own outcome back; a client's outcome does not depend on which others shared its cohort.
+/// round; fits with the same <see cref="CohortKey"/> (experiment, round, settings) are gathered into parts of a cohort:
+/// the round's clients (at most <see cref="TrainingOptions.MaxCohort"/>) shared out over the gate's slots on a CPU (a
+/// core each), all of them on a GPU. A part trains as a batched model as soon as it is full, so the first part trains
+/// while the rest of the round's clients arrive; one that is not full when no more arrived for
+/// <see cref="TrainingOptions.CohortWindowMs"/> (a round spread over several silos) trains then, split over the slots.
+/// Each grain gets its own outcome back; a client's outcome does not depend on which others shared its cohort.
 /// </summary>
 public sealed class CohortScheduler(TrainingGate gate, IOptions<TrainingOptions> options)
 {
@@ -44,7 +45,7 @@ public sealed class CohortScheduler(TrainingGate gate, IOptions<TrainingOptions>
                 _pending[key] = pending;
             }
             pending.Members.Add((member, completion));
-            if (pending.Members.Count >= Math.Min(roundClients > 0 ? roundClients : int.MaxValue, _maxCohort))
+            if (pending.Members.Count >= PartSize(roundClients))
             {
                 _pending.Remove(key);
                 full = pending;
@@ -52,7 +53,8 @@ public sealed class CohortScheduler(TrainingGate gate, IOptions<TrainingOptions>
         }
         if (full is not null)
         {
-            _ = RunAsync(full);
+            // One part's worth: it trains now, on one slot, while the round's later clients are still arriving.
+            _ = RunAsync(full, parts: 1);
         }
         else if (opened is not null)
         {
@@ -81,17 +83,28 @@ public sealed class CohortScheduler(TrainingGate gate, IOptions<TrainingOptions>
                 }
                 _pending.Remove(key);
             }
-            await RunAsync(pending);
+            await RunAsync(pending, gate.SplitInto(pending.Members.Count));
             return;
         }
     }
 
-    private async Task RunAsync(Pending pending)
+    /// <summary>
+    /// How many members make one part of a round's cohort: the round's clients (at most <see cref="TrainingOptions.MaxCohort"/>)
+    /// shared out over the gate's slots (all of them on a GPU). A part trains as soon as it is full, so on a CPU the first
+    /// part's fit overlaps the arrival of the rest.
+    /// </summary>
+    private int PartSize(int roundClients)
+    {
+        int cohort = roundClients > 0 ? Math.Min(roundClients, _maxCohort) : _maxCohort;
+        int parts = gate.SplitInto(cohort);
+        return (cohort + parts - 1) / parts;
+    }
+
+    /// <param name="parts">Batched fits to split the members into (one per gate slot on a CPU: a core each).</param>
+    private async Task RunAsync(Pending pending, int parts)
     {
         Interlocked.Increment(ref _cohorts);
         Interlocked.Add(ref _clients, pending.Members.Count);
-        // On a CPU, one batched fit per gate slot (a share of the cohort each, one core each); a GPU takes it whole.
-        int parts = gate.SplitInto(pending.Members.Count);
         int size = (pending.Members.Count + parts - 1) / parts;
         await Task.WhenAll(pending.Members.Chunk(size).Select(async chunk =>
         {

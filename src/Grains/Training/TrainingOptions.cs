@@ -17,6 +17,14 @@ public sealed class TrainingOptions
     /// <summary>How long a cohort waits for more fits of its round after the last one arrived, in milliseconds.</summary>
     public int CohortWindowMs { get; set; } = 20;
 
+    /// <summary>
+    /// Rounds between two writes of an experiment coordinator's state (its checkpoint: global model, strategy state,
+    /// history); the end of the experiment is always written. A coordinator that resumes (after a lost silo or a
+    /// deactivation) trains the rounds since its checkpoint again, with the same result. 1 (the default) writes every
+    /// round; the console's embedded silo, whose in-memory storage ends with its process, writes every 10.
+    /// </summary>
+    public int CheckpointEvery { get; set; } = 1;
+
     /// <summary>Torch intra-op threads per fit (1 for many small fits).</summary>
     public int TorchThreads { get; set; } = 1;
 

@@ -30,6 +30,7 @@ public static class FedOrleansHost
         ["--gpu-jobs"] = $"{TrainingOptions.Section}:GpuJobs",
         ["--max-cohort"] = $"{TrainingOptions.Section}:MaxCohort",
         ["--cohort-window-ms"] = $"{TrainingOptions.Section}:CohortWindowMs",
+        ["--checkpoint-every"] = $"{TrainingOptions.Section}:CheckpointEvery",
         ["--data"] = $"{TrainingOptions.Section}:DataRoot",
         ["--jobs"] = $"{TrainingOptions.Section}:JobsRoot",
         ["--port"] = $"{SiloHostingOptions.Section}:SiloPort",

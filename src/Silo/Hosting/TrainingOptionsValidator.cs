@@ -33,6 +33,10 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         {
             errors.Add($"FedOrleans:Training:CohortWindowMs (--cohort-window-ms, env FedOrleans__Training__CohortWindowMs) is {options.CohortWindowMs}; allowed: 0..60000");
         }
+        if (options.CheckpointEvery is < 1 or > 1_000_000)
+        {
+            errors.Add($"FedOrleans:Training:CheckpointEvery (--checkpoint-every, env FedOrleans__Training__CheckpointEvery) is {options.CheckpointEvery}; allowed: 1..1000000 (rounds between two writes of an experiment's state)");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
