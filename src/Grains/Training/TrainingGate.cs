@@ -59,7 +59,10 @@ public sealed class TrainingGate(IOptions<TrainingOptions> options) : IDisposabl
         Interlocked.Increment(ref _running);
         try
         {
-            return await Task.Run(work, ct);
+            // On the thread pool's global queue, not the calling thread's own (where Task.Run from a pool thread puts
+            // it, and where the thread then takes it next): the messages already queued behind the caller, e.g. the
+            // rest of a round's clients arriving at the cohort scheduler, go on on this thread while another one fits.
+            return await Task.Factory.StartNew(work, ct, TaskCreationOptions.DenyChildAttach | TaskCreationOptions.PreferFairness, TaskScheduler.Default);
         }
         finally
         {
