@@ -32,7 +32,10 @@ public static class ExperimentRunner
                 {
                     if (next.Resumes > status.Resumes)
                     {
-                        onRecovery?.Invoke($"{experimentId} resumed after round {next.CompletedRounds} (resume {next.Resumes}); no finished round was lost");
+                        // A coordinator that writes its state every few rounds (--checkpoint-every) resumes from its last write.
+                        onRecovery?.Invoke(next.CompletedRounds >= status.CompletedRounds
+                            ? $"{experimentId} resumed after round {next.CompletedRounds} (resume {next.Resumes}); no finished round was lost"
+                            : $"{experimentId} resumed after round {next.CompletedRounds}, its last checkpoint (resume {next.Resumes}); rounds {next.CompletedRounds + 1}-{status.CompletedRounds} are trained again, with the same results");
                     }
                     onProgress(next);
                 }
