@@ -69,9 +69,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                 training.DataRoot = dataRoot;
             }
             training.Device = device;
-            // Its in-memory storage ends with the process: a checkpoint every round protects only against a deactivation
-            // of the coordinator within the run, which then trains at most 9 rounds again (the same result).
-            training.CheckpointEvery = 10;
+            training.CheckpointEvery = FedOrleans.Grains.Training.TrainingOptions.EmbeddedCheckpointEvery;
             if (concurrentFits > 0)
             {
                 training.ConcurrentFits = concurrentFits;

@@ -21,9 +21,16 @@ public sealed class TrainingOptions
     /// Rounds between two writes of an experiment coordinator's state (its checkpoint: global model, strategy state,
     /// history); the end of the experiment is always written. A coordinator that resumes (after a lost silo or a
     /// deactivation) trains the rounds since its checkpoint again, with the same result. 1 (the default) writes every
-    /// round; the console's embedded silo, whose in-memory storage ends with its process, writes every 10.
+    /// round; the console's embedded silo, whose in-memory storage ends with its process, writes every
+    /// <see cref="EmbeddedCheckpointEvery"/>.
     /// </summary>
     public int CheckpointEvery { get; set; } = 1;
+
+    /// <summary>
+    /// <see cref="CheckpointEvery"/> of the console's embedded silo: its in-memory storage ends with the process, so a
+    /// write every round would only guard against a deactivation of the coordinator within the run.
+    /// </summary>
+    public const int EmbeddedCheckpointEvery = 10;
 
     /// <summary>Torch intra-op threads per fit (1 for many small fits).</summary>
     public int TorchThreads { get; set; } = 1;

@@ -37,10 +37,10 @@ public static partial class TorchRuntime
     private const int MMmapThreshold = -3, MTrimThreshold = -1;
 
     /// <summary>Native allocations below this come from malloc's arenas, not fresh maps (glibc's largest dynamic threshold).</summary>
-    public const int MallocMmapThreshold = 32 << 20;
+    private const int MallocMmapThreshold = 32 << 20;
 
     /// <summary>Free memory an arena keeps at its top before malloc gives it back by itself.</summary>
-    public const int MallocTrimThreshold = 64 << 20;
+    private const int MallocTrimThreshold = 64 << 20;
 
     [ThreadStatic]
     private static int _threadConfiguredFor;
