@@ -57,8 +57,10 @@ public static class CohortFits
                     together.Add(watch.Elapsed.TotalMilliseconds);
                 }
                 double a = oneAtATime.Min(), b = together.Min();
+                oneAtATime.Sort();
+                together.Sort();
                 report.Append(CultureInfo.InvariantCulture, $"| {model} | {(minimax is null ? settings.Optimizer.ToString().ToLowerInvariant() : "fedmm")} lr {settings.LearningRate} batch {settings.BatchSize} x {(settings.LocalSteps > 0 ? $"{settings.LocalSteps} steps" : $"{settings.Epochs} ep")} | {k} | {samples} | {a:F0} | {b:F0} | {a / b:F2}x |\n");
-                Console.Error.WriteLine($"{model} K={k}: {a:F0} ms one at a time, {b:F0} ms as a cohort");
+                Console.Error.WriteLine($"{model} K={k}: {a:F2} ms one at a time, {b:F2} ms as a cohort (fastest; medians {oneAtATime[oneAtATime.Count / 2]:F2} and {together[together.Count / 2]:F2} ms)");
             }
         }
         options.Emit(report.ToString());

@@ -88,15 +88,24 @@ public sealed class CohortTrainerTests
     }
 
     [Theory]
+    [InlineData("logistic")]
     [InlineData("mlp")]
+    [InlineData("mlp-dropout")]
     [InlineData("cnn")]
     public async Task A_clients_result_does_not_depend_on_the_rest_of_its_cohort(string model)
     {
         TorchRuntime.Configure(1);
         var mnist = await TestData.LoadAsync(DatasetName.Mnist);
         var shape = new InputShape(1, 28, 28, 10);
-        // With dropout: each client's masks come from its own generator, whoever else is in the cohort.
-        var spec = model == "mlp" ? new ModelSpec(ModelKind.Mlp, [64], Dropout: 0.2) : new ModelSpec(ModelKind.Cnn, []);
+        // Logistic and the plain MLP take closed-form gradients; with dropout each client's masks come from its own
+        // generator, whoever else is in the cohort.
+        var spec = model switch
+        {
+            "logistic" => ModelSpec.Logistic,
+            "mlp" => new ModelSpec(ModelKind.Mlp, [64]),
+            "mlp-dropout" => new ModelSpec(ModelKind.Mlp, [64], Dropout: 0.2),
+            _ => new ModelSpec(ModelKind.Cnn, []),
+        };
         var settings = new TrainerSettings(Epochs: 1, BatchSize: 32, LearningRate: 0.05, Momentum: 0.5);
         var global = new ModelWeights(ModelFactory.InitialWeights(spec, shape, 1));
         var members = Enumerable.Range(0, 5).Select(c => new CohortMember(global, new FitInstructions(1, 50UL + (ulong)c, settings),

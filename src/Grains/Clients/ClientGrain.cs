@@ -11,9 +11,8 @@ namespace FedOrleans.Grains.Clients;
 [CollectionAgeLimit(Minutes = 5)]
 [Orleans.Placement.RandomPlacement] // spread clients, and so their training, over all silos rather than next to the coordinator
 public sealed class ClientGrain(
-    [PersistentState("client", FedOrleansNames.StateStorage)] IPersistentState<ClientState> state,
     WorkloadCache workloads,
     TrainingGate gate,
     CohortScheduler cohorts,
     FedOrleansMetrics metrics,
-    ILocalSiloDetails silo) : ClientGrainBase(state, workloads, gate, cohorts, metrics, silo);
+    ILocalSiloDetails silo) : ClientGrainBase(workloads, gate, cohorts, metrics, silo);

@@ -9,19 +9,23 @@ using FedOrleans.Models.Graphs;
 using FedOrleans.Models.Specs;
 using FedOrleans.Models.Training;
 using FedOrleans.Models.Training.Cohorts;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace FedOrleans.Grains.Clients;
 
 /// <summary>
 /// One simulated client. It holds no copy of the data: its shard is an index array of the silo's
 /// shared dataset, derived from the seeded partition. Training runs through the silo's training gate.
-/// Idle clients are collected after a few minutes; re-activation costs a dictionary lookup. Two sealed
+/// Idle clients are collected after a few minutes; re-activation costs a dictionary lookup. Its persisted
+/// <see cref="ClientState"/> (FedMM's duals) is read from the silo's state storage the first time something needs it
+/// (a fit that keeps private state, an evaluation, <see cref="GetInfoAsync"/>), so activating a client of an experiment
+/// without private state reads nothing: a round's new activations are on its critical path. Two sealed
 /// grain classes share this code and differ only in where they may be placed: <see cref="ClientGrain"/>
 /// and <see cref="GpuClientGrain"/>.
 /// </summary>
 public abstract class ClientGrainBase(
-    IPersistentState<ClientState> state,
     WorkloadCache workloads,
     TrainingGate gate,
     CohortScheduler cohorts,
@@ -36,6 +40,11 @@ public abstract class ClientGrainBase(
     private bool _unlabelled;
 
     private int _totalRounds;
+
+    /// <summary>The name the client's state is stored under (as a <c>[PersistentState("client")]</c> facet stored it).</summary>
+    private const string StateName = "client";
+    private readonly GrainState<ClientState> _state = new(new ClientState());
+    private bool _stateRead;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -80,8 +89,8 @@ public abstract class ClientGrainBase(
     {
         var (spec, workload) = await GetExperimentAsync();
         _totalRounds = spec.Rounds;
-        var privateState = PrivateState();
         var instructions = request.ToInstructions();
+        var privateState = instructions.KeepsPrivateState ? PrivateState(await ReadStateAsync()) : null;
         if (spec.Faults.ShouldFail(new ClientId(_index), instructions.Seed))
         {
             throw new SimulatedClientFailureException(_index, request.Round);
@@ -98,9 +107,10 @@ public abstract class ClientGrainBase(
         if (outcome.PrivateState is not null)
         {
             // Kept before the result leaves: a client re-activated on any silo continues with these duals.
-            state.State.PrivateState = new ModelWeights(outcome.PrivateState).ToBytes();
-            state.State.Round = request.Round;
-            await state.WriteStateAsync(cancellationToken);
+            var state = await ReadStateAsync();
+            state.PrivateState = new ModelWeights(outcome.PrivateState).ToBytes();
+            state.Round = request.Round;
+            await Storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
         }
         return ReferenceEquals(outcome.Weights, global)
             ? new FitResult(request.GlobalWeights, outcome.NumSamples, outcome.TrainLoss, stopwatch.Elapsed.TotalSeconds)
@@ -116,7 +126,7 @@ public abstract class ClientGrainBase(
             {
                 throw new SpecRefusedException($"experiment '{_experimentId}' ({workload.Description}) is evaluated by its server, not by its clients");
             }
-            var privateState = PrivateState();
+            var privateState = PrivateState(await ReadStateAsync());
             var global = WireMapping.DecodeShared(globalWeights);
             var e = await gate.RunAsync(() => workload.EvaluateClient(_index, global, privateState, cancellationToken), cancellationToken);
             return new ClientEvaluation(e.ValidationCorrect, e.ValidationCount, e.TestCorrect, e.TestCount, e.TestLossSum);
@@ -130,11 +140,25 @@ public abstract class ClientGrainBase(
     public async Task<ClientInfo> GetInfoAsync()
     {
         Describe((await GetExperimentAsync()).Workload);
-        var privateState = state.State.PrivateState.Length > 0 ? ModelWeights.FromBytes(state.State.PrivateState).Sha256() : null;
+        var state = await ReadStateAsync();
+        var privateState = state.PrivateState.Length > 0 ? ModelWeights.FromBytes(state.PrivateState).Sha256() : null;
         return new ClientInfo(_experimentId, _index, _shardSize, _unlabelled, _fits, _lastRound, silo.SiloAddress.ToString(), privateState);
     }
 
-    private float[]? PrivateState() => state.State.PrivateState.Length > 0 ? ModelWeights.FromBytes(state.State.PrivateState).Values : null;
+    private static float[]? PrivateState(ClientState state) => state.PrivateState.Length > 0 ? ModelWeights.FromBytes(state.PrivateState).Values : null;
+
+    /// <summary>The client's persisted state, read once per activation, when first needed.</summary>
+    private async ValueTask<ClientState> ReadStateAsync()
+    {
+        if (!_stateRead)
+        {
+            await Storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
+            _stateRead = true;
+        }
+        return _state.State ??= new ClientState();
+    }
+
+    private IGrainStorage Storage => ServiceProvider.GetRequiredKeyedService<IGrainStorage>(FedOrleansNames.StateStorage);
 
     private void Describe(IFederatedWorkload workload)
     {

@@ -17,13 +17,12 @@ namespace FedOrleans.Grains.Clients;
 [Orleans.Placement.RandomPlacement]
 [GpuPlacementFilter]
 public sealed class GpuClientGrain(
-    [PersistentState("client", FedOrleansNames.StateStorage)] IPersistentState<ClientState> state,
     WorkloadCache workloads,
     TrainingGate gate,
     CohortScheduler cohorts,
     GpuJobSlots gpu,
     FedOrleansMetrics metrics,
-    ILocalSiloDetails silo) : ClientGrainBase(state, workloads, gate, cohorts, metrics, silo)
+    ILocalSiloDetails silo) : ClientGrainBase(workloads, gate, cohorts, metrics, silo)
 {
     protected override Task<FitResult> RunFitAsync(Func<Task<FitResult>> fit, CancellationToken cancellationToken) =>
         gpu.RunAsync(fit, cancellationToken);

@@ -37,7 +37,7 @@ public sealed class MinimaxTrainer(ModelSpec model, InputShape shape, Device? de
         ParameterVector.Write(net, global.Values);
         var parameters = net.parameters().ToList();
         var anchors = parameters.Select(p => p.detach().clone()).ToList();
-        var duals = m.Rule == MinimaxRule.FedMM ? ParameterVector.Split(shard.PrivateState ?? new float[global.Length], parameters) : null;
+        var duals = m.KeepsDuals ? ParameterVector.Split(shard.PrivateState ?? new float[global.Length], parameters) : null;
         using var generator = new Generator(instructions.Seed);
         using var negativeLr = (-s.LearningRate).ToScalar();
         using var mu = m.Mu.ToScalar();

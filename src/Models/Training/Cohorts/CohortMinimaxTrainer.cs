@@ -124,7 +124,7 @@ public sealed class CohortMinimaxTrainer : ICohortTrainer
 
         var parameters = StackedLayers.Stack(members.Select(mb => mb.Global.Values).ToList(), _shapes, _transposed, device, requiresGrad: true);
         var anchors = parameters.Select(p => p.detach().clone()).ToList();
-        var duals = m.Rule == MinimaxRule.FedMM
+        var duals = m.KeepsDuals
             ? StackedLayers.Stack(members.Select(mb => mb.Shard.PrivateState ?? new float[mb.Global.Length]).ToList(), _shapes, _transposed, device, requiresGrad: false)
             : null;
         using var negativeLr = (-s.LearningRate).ToScalar();

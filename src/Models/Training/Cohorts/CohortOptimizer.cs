@@ -48,18 +48,24 @@ internal sealed class CohortOptimizer : IDisposable
     /// fits have ended; their weights and moments are left alone).</param>
     public void Step(int active)
     {
+        using var scope = NewDisposeScope();
+        Step(active, _parameters.Select(p => p.grad is { } grad ? Prefix(grad, active) : null).ToList());
+    }
+
+    /// <summary>A step with gradients given for the first <paramref name="active"/> clients, in parameter order (null: none).</summary>
+    public void Step(int active, IReadOnlyList<Tensor?> gradients)
+    {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         _steps++;
         for (int i = 0; i < _parameters.Count; i++)
         {
-            var grad = _parameters[i].grad;
-            if (grad is null)
+            var g = gradients[i];
+            if (g is null)
             {
                 continue;
             }
             var p = Prefix(_parameters[i], active);
-            var g = Prefix(grad, active);
             if (_settings.WeightDecay > 0 && _settings.Optimizer == OptimizerKind.AdamW)
             {
                 p.mul_(_decayKeep);

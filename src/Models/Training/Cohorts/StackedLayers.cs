@@ -127,6 +127,27 @@ internal static class StackedLayers
         return (x, y, offsets);
     }
 
+    /// <summary>
+    /// The features and labels of the given rows, in their order: each row is a position in one client's shard. One gather
+    /// when the clients share a dataset (the usual case); otherwise every client's samples and then the rows among them.
+    /// </summary>
+    public static (Tensor Features, Tensor Labels) PlannedSamples(IReadOnlyList<ClientShard> shards, IReadOnlyList<(int Client, int Position)> rows, Device device, int channels)
+    {
+        var dataset = shards[0].Dataset;
+        if (shards.All(s => ReferenceEquals(s.Dataset, dataset)))
+        {
+            var indices = new int[rows.Count];
+            for (int i = 0; i < indices.Length; i++)
+            {
+                indices[i] = shards[rows[i].Client].Indices[rows[i].Position];
+            }
+            return (TensorBatches.Features(dataset, indices, device, channels), TensorBatches.Labels(dataset, indices, device));
+        }
+        var (x, y, offsets) = Samples(shards, device, channels);
+        using var index = tensor(rows.Select(r => offsets[r.Client] + r.Position).ToArray()).to(device);
+        return (x.index_select(0, index), y.index_select(0, index));
+    }
+
     /// <summary>A client's shuffle of its <paramref name="n"/> samples from its own generator, on the host.</summary>
     public static long[] Permutation(int n, Generator generator)
     {
