@@ -68,9 +68,12 @@ public sealed class SpecTests
         Assert.Equal(ExecutionMode.Auto, SpecParser.Parse(Valid).Execution);
         Assert.Equal(ExecutionMode.Cohort, SpecParser.Parse(Valid, ["execution=cohort"]).Execution);
         Assert.Equal(ExecutionMode.Single, SpecParser.Parse(Valid, ["execution=single"]).Execution);
-        // auto: cohorts on a GPU, and on a CPU only for logistic regression (where they were measured faster).
+        // auto: cohorts on a GPU, and on a CPU for logistic regression and MLPs without dropout (closed-form gradients,
+        // where they were measured faster); not for a dropout MLP or the CNN.
         Assert.True(ImageWorkload.UsesCohorts(ExecutionMode.Auto, ModelSpec.Logistic, TorchSharp.torch.CPU));
-        Assert.False(ImageWorkload.UsesCohorts(ExecutionMode.Auto, new ModelSpec(ModelKind.Mlp, [200, 200]), TorchSharp.torch.CPU));
+        Assert.True(ImageWorkload.UsesCohorts(ExecutionMode.Auto, new ModelSpec(ModelKind.Mlp, [200, 200]), TorchSharp.torch.CPU));
+        Assert.False(ImageWorkload.UsesCohorts(ExecutionMode.Auto, new ModelSpec(ModelKind.Mlp, [200, 200], Dropout: 0.2), TorchSharp.torch.CPU));
+        Assert.False(ImageWorkload.UsesCohorts(ExecutionMode.Auto, new ModelSpec(ModelKind.Cnn, []), TorchSharp.torch.CPU));
         Assert.True(ImageWorkload.UsesCohorts(ExecutionMode.Auto, new ModelSpec(ModelKind.Cnn, []), new TorchSharp.torch.Device(TorchSharp.DeviceType.CUDA)));
         Assert.False(ImageWorkload.UsesCohorts(ExecutionMode.Single, ModelSpec.Logistic, null));
         Assert.True(ImageWorkload.UsesCohorts(ExecutionMode.Cohort, new ModelSpec(ModelKind.Cnn, []), null));

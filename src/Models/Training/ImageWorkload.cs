@@ -60,12 +60,16 @@ public sealed class ImageWorkload : ICohortWorkload, ISplitEvaluation
 
     public string Description { get; }
 
-    /// <summary>Whether a supervised model trains in cohorts: asked for, or <c>auto</c> where cohorts were measured faster.</summary>
+    /// <summary>
+    /// Whether a supervised model trains in cohorts: asked for, or <c>auto</c> where cohorts were measured faster: on a GPU,
+    /// and on a CPU for the models whose cohort fits take closed-form gradients (logistic regression, an MLP without
+    /// dropout); the CNN's and a dropout MLP's cohort fits run autograd and are slower than single fits on a CPU.
+    /// </summary>
     public static bool UsesCohorts(ExecutionMode execution, ModelSpec model, Device? device) => execution switch
     {
         ExecutionMode.Cohort => true,
         ExecutionMode.Single => false,
-        _ => device?.type == DeviceType.CUDA || model.Kind == ModelKind.Logistic,
+        _ => device?.type == DeviceType.CUDA || CohortSupervisedTrainer.TakesClosedFormGradients(model),
     };
 
     public int Clients => _layout.Clients;

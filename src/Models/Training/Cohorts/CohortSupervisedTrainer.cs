@@ -47,11 +47,18 @@ public sealed class CohortSupervisedTrainer : ICohortTrainer
         _layers = Plan(model, shape);
         _transposed = _layers.SelectMany(l => l.ParameterShapes.Select((_, i) => l.Kind == LayerKind.Linear && i == 0)).ToArray();
         _shapes = _layers.SelectMany(l => l.ParameterShapes).ToList();
-        _closedForm = _layers.All(l => l.Kind is LayerKind.Flatten or LayerKind.Linear or LayerKind.Relu);
+        _closedForm = TakesClosedFormGradients(model);
     }
 
     /// <summary>True for the models a cohort can train (the supervised trainer's).</summary>
     public static bool Supports(ModelSpec model) => model.Adversarial is null && model.Kind is ModelKind.Logistic or ModelKind.Mlp or ModelKind.Cnn;
+
+    /// <summary>
+    /// True for the models whose layers are linear layers and ReLUs only (logistic regression, an MLP without dropout):
+    /// their cohort fits take closed-form gradients (<see cref="ClosedFormStep"/>).
+    /// </summary>
+    public static bool TakesClosedFormGradients(ModelSpec model) =>
+        model.Adversarial is null && (model.Kind == ModelKind.Logistic || (model.Kind == ModelKind.Mlp && model.Dropout == 0));
 
     /// <summary>
     /// Fits every member; all members must share one <see cref="TrainerSettings"/>. Unlabelled or empty shards
