@@ -99,7 +99,8 @@ public sealed class CohortSupervisedTrainer : ICohortTrainer
         int totalSteps = stepsPerEpoch[0] * s.Epochs;
 
         // Every step's clients, rows and masks (a short last batch is padded with the client's first sample, masked out),
-        // planned on the host; the samples are gathered once, in step order, and a step takes its rows as one slice.
+        // planned on the host. The samples are gathered in step order, an epoch of the longest fit at a time (so that the
+        // gathered rows stay about one epoch of the cohort's samples), and a step takes its rows as one slice.
         var training = new int[totalSteps];
         var rowStart = new long[totalSteps];
         var clientStart = new int[totalSteps];
@@ -131,12 +132,14 @@ public sealed class CohortSupervisedTrainer : ICohortTrainer
                 counts[c] += count;
             }
         }
-        var (x, y) = StackedLayers.PlannedSamples(members.Select(m => m.Shard).ToList(), rows, device, _shape.Channels);
+        var shards = members.Select(m => m.Shard).ToList();
+        int chunkSteps = stepsPerEpoch[0];
         var maskPlan = tensor(mask.ToArray()).to(device);
         var divisorPlan = tensor(batchCounts.Select(count => (float)count).ToArray()).to(device);
-        // The closed-form gradient's per-row factors: the one-hot label (zero on a padding row) and 1 / the batch's size.
-        var targets = _closedForm ? zeros(rows.Count, _shape.NumClasses, device: device).scatter_(1, y.unsqueeze(1), maskPlan.unsqueeze(1)) : null;
+        // The closed-form gradient's factor 1 / the batch's size for each row (zero on a padding row).
         var weightPlan = _closedForm ? tensor(rowWeights.ToArray()).to(device) : null;
+        Tensor? x = null, y = null, targets = null;
+        long chunkStart = 0;
 
         var parameters = StackedLayers.Stack(members.Select(m => m.Global.Values).ToList(), _shapes, _transposed, device, requiresGrad: !_closedForm);
         var anchors = s.ProximalMu > 0 ? parameters.Select(p => p.detach().clone()).ToList() : null;
@@ -155,14 +158,29 @@ public sealed class CohortSupervisedTrainer : ICohortTrainer
         for (int t = 0; t < totalSteps; t++)
         {
             ct.ThrowIfCancellationRequested();
+            if (t % chunkSteps == 0)
+            {
+                // The next epoch's rows; the previous epoch's are freed now rather than with the fit.
+                x?.Dispose();
+                y?.Dispose();
+                targets?.Dispose();
+                chunkStart = rowStart[t];
+                long chunkEnd = t + chunkSteps < totalSteps ? rowStart[t + chunkSteps] : rows.Count;
+                (x, y) = StackedLayers.PlannedSamples(shards, rows.GetRange((int)chunkStart, (int)(chunkEnd - chunkStart)), device, _shape.Channels);
+                // The closed-form gradient's one-hot labels (zero on a padding row).
+                targets = _closedForm
+                    ? zeros(chunkEnd - chunkStart, _shape.NumClasses, device: device).scatter_(1, y.unsqueeze(1), maskPlan.narrow(0, chunkStart, chunkEnd - chunkStart).unsqueeze(1))
+                    : null;
+            }
             using var stepScope = NewDisposeScope();
             int kt = training[t];
-            long first = rowStart[t], stepRows = kt * b;
-            var xb = x.narrow(0, first, stepRows).view([kt, b, .. x.shape[1..]]);
+            // first: the step's first row in the plan; local: in the gathered epoch.
+            long first = rowStart[t], local = first - chunkStart, stepRows = kt * b;
+            var xb = x!.narrow(0, local, stepRows).view([kt, b, .. x.shape[1..]]);
             var active = kt == k ? parameters : parameters.Select(p => p.narrow(0, 0, kt)).ToList();
             if (_closedForm)
             {
-                var (sums, gradients) = ClosedFormStep(xb, active, targets!.narrow(0, first, stepRows).view(kt, b, -1),
+                var (sums, gradients) = ClosedFormStep(xb, active, targets!.narrow(0, local, stepRows).view(kt, b, -1),
                     weightPlan!.narrow(0, first, stepRows).view(kt, b, 1));
                 stepLosses.Add(sums.MoveToOuterDisposeScope());
                 if (anchors is not null)
@@ -188,7 +206,7 @@ public sealed class CohortSupervisedTrainer : ICohortTrainer
 
             var logits = Forward(xb, active, kt, b, DropoutMasks, keepScale);
             // Each sample's cross-entropy; each client's loss is the mean over its own batch, as in its single fit.
-            var losses = nn.functional.cross_entropy(logits.view(stepRows, -1), y.narrow(0, first, stepRows), reduction: nn.Reduction.None).view(kt, b);
+            var losses = nn.functional.cross_entropy(logits.view(stepRows, -1), y!.narrow(0, local, stepRows), reduction: nn.Reduction.None).view(kt, b);
             Tensor clientSums, loss;
             if (full[t])
             {
