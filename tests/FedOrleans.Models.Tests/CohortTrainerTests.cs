@@ -120,6 +120,26 @@ public sealed class CohortTrainerTests
         Assert.Equal(all[1].TrainLoss, alone[0].TrainLoss);
     }
 
+    [Fact]
+    public async Task Planned_samples_are_the_same_rows_whether_the_clients_share_a_dataset_or_not()
+    {
+        TorchRuntime.Configure(1);
+        var mnist = await TestData.LoadAsync(DatasetName.Mnist);
+        // The same images under another Dataset object: the gather takes its other path (each client's samples, then the rows).
+        var t = mnist.Train;
+        var copy = new Dataset(t.Name, t.Pixels, t.Scale, t.Labels, t.Channels, t.Height, t.Width, t.NumClasses);
+        var shared = new List<ClientShard> { new(mnist.Train, [5, 9, 200, 3], false), new(mnist.Train, [70, 1, 44], false) };
+        var mixed = new List<ClientShard> { shared[0], new(copy, [70, 1, 44], false) };
+        (int Client, int Position)[] rows = [(1, 2), (0, 3), (0, 0), (1, 0), (0, 2), (1, 1), (0, 0)];
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var (x1, y1) = StackedLayers.PlannedSamples(shared, rows, TorchSharp.torch.CPU, 1);
+        var (x2, y2) = StackedLayers.PlannedSamples(mixed, rows, TorchSharp.torch.CPU, 1);
+        Assert.Equal(new long[] { rows.Length, 1, 28, 28 }, x1.shape);
+        Assert.True(x1.eq(x2).all().item<bool>(), "the two gathers differ");
+        Assert.Equal(rows.Select(r => (long)mnist.Train.Labels[shared[r.Client].Indices[r.Position]]), y1.data<long>().ToArray());
+        Assert.Equal(y1.data<long>().ToArray(), y2.data<long>().ToArray());
+    }
+
     public static TheoryData<AdversarialLoss, MinimaxRule, int> MinimaxCases => new()
     {
         { AdversarialLoss.Dann, MinimaxRule.FedMM, 0 },

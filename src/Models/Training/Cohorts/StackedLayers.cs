@@ -143,9 +143,13 @@ internal static class StackedLayers
             }
             return (TensorBatches.Features(dataset, indices, device, channels), TensorBatches.Labels(dataset, indices, device));
         }
-        var (x, y, offsets) = Samples(shards, device, channels);
-        using var index = tensor(rows.Select(r => offsets[r.Client] + r.Position).ToArray()).to(device);
-        return (x.index_select(0, index), y.index_select(0, index));
+        var (features, labels, offsets) = Samples(shards, device, channels);
+        using (features)
+        using (labels)
+        {
+            using var index = tensor(rows.Select(r => offsets[r.Client] + r.Position).ToArray()).to(device);
+            return (features.index_select(0, index), labels.index_select(0, index));
+        }
     }
 
     /// <summary>A client's shuffle of its <paramref name="n"/> samples from its own generator, on the host.</summary>
