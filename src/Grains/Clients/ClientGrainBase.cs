@@ -19,9 +19,10 @@ namespace FedOrleans.Grains.Clients;
 /// One simulated client. It holds no copy of the data: its shard is an index array of the silo's
 /// shared dataset, derived from the seeded partition. Training runs through the silo's training gate.
 /// Idle clients are collected after a few minutes; re-activation costs a dictionary lookup. Its persisted
-/// <see cref="ClientState"/> (FedMM's duals) is read from the silo's state storage the first time something needs it
-/// (a fit that keeps private state, an evaluation, <see cref="GetInfoAsync"/>), so activating a client of an experiment
-/// without private state reads nothing: a round's new activations are on its critical path. Two sealed
+/// <see cref="ClientState"/> (a graph client's personalised model, FedMM's duals) is read from the silo's state storage the
+/// first time something needs it (a fit whose workload says it uses private state, an evaluation, <see cref="GetInfoAsync"/>),
+/// so activating a client of an experiment without private state reads nothing: a round's new activations are on its
+/// critical path. Two sealed
 /// grain classes share this code and differ only in where they may be placed: <see cref="ClientGrain"/>
 /// and <see cref="GpuClientGrain"/>.
 /// </summary>
@@ -90,7 +91,7 @@ public abstract class ClientGrainBase(
         var (spec, workload) = await GetExperimentAsync();
         _totalRounds = spec.Rounds;
         var instructions = request.ToInstructions();
-        var privateState = instructions.KeepsPrivateState ? PrivateState(await ReadStateAsync()) : null;
+        var privateState = workload.UsesPrivateState(instructions) ? PrivateState(await ReadStateAsync()) : null;
         if (spec.Faults.ShouldFail(new ClientId(_index), instructions.Seed))
         {
             throw new SimulatedClientFailureException(_index, request.Round);

@@ -30,6 +30,13 @@ public interface IFederatedWorkload
     /// </summary>
     FitOutcome Fit(int client, ModelWeights global, FitInstructions instructions, float[]? privateState, CancellationToken ct);
 
+    /// <summary>
+    /// Whether a fit with <paramref name="instructions"/> reads or returns the client's private state (a graph client's
+    /// personalised model, FedMM's duals). When false, a client does not read its persisted state before the fit, which
+    /// saves a storage read on every activation. True unless a workload knows better.
+    /// </summary>
+    bool UsesPrivateState(FitInstructions instructions) => true;
+
     /// <summary>The global model on the held-out data (<see cref="EvaluationSite.Server"/> workloads).</summary>
     EvaluationResult EvaluateGlobal(ModelWeights global, CancellationToken ct);
 

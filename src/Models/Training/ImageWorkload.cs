@@ -74,6 +74,9 @@ public sealed class ImageWorkload : ICohortWorkload, ISplitEvaluation
 
     public int Clients => _layout.Clients;
 
+    /// <summary>Only FedMM's minimax fits keep state between rounds (the duals); supervised fits and GDA/ProxGDA keep none.</summary>
+    public bool UsesPrivateState(FitInstructions instructions) => instructions.KeepsPrivateState;
+
     public EvaluationSite EvaluationSite => EvaluationSite.Server;
 
     /// <summary>The model's input shape (3 channels when a grey source meets a colour target).</summary>
