@@ -1,8 +1,4 @@
 namespace FedOrleans.Models.Federated;
 
 /// <summary>What one client does in one round: its settings, the seed of its private generator, and for minimax training the update rule.</summary>
-public sealed record FitInstructions(int Round, ulong Seed, TrainerSettings Settings, MinimaxSettings? Minimax = null)
-{
-    /// <summary>The fit reads and returns state the client keeps between rounds (FedMM's duals).</summary>
-    public bool KeepsPrivateState => Minimax?.KeepsDuals == true;
-}
+public sealed record FitInstructions(int Round, ulong Seed, TrainerSettings Settings, MinimaxSettings? Minimax = null);

@@ -75,7 +75,7 @@ public sealed class ImageWorkload : ICohortWorkload, ISplitEvaluation
     public int Clients => _layout.Clients;
 
     /// <summary>Only FedMM's minimax fits keep state between rounds (the duals); supervised fits and GDA/ProxGDA keep none.</summary>
-    public bool UsesPrivateState(FitInstructions instructions) => instructions.KeepsPrivateState;
+    public bool UsesPrivateState(FitInstructions instructions) => instructions.Minimax?.KeepsDuals == true;
 
     public EvaluationSite EvaluationSite => EvaluationSite.Server;
 
