@@ -70,6 +70,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             }
             training.Device = device;
             training.CheckpointEvery = FedOrleans.Grains.Training.TrainingOptions.EmbeddedCheckpointEvery;
+            training.CollectBeforeFirstRound = true;
             if (concurrentFits > 0)
             {
                 training.ConcurrentFits = concurrentFits;

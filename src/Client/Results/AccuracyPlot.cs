@@ -5,7 +5,23 @@ namespace FedOrleans.Client.Results;
 /// <summary>Test accuracy and loss against rounds, as a PNG (ScottPlot).</summary>
 public static class AccuracyPlot
 {
-    public static void Save(string path, string title, IReadOnlyList<RoundSummary> rounds)
+    private const int Width = 800;
+    private const int Height = 500;
+
+    public static void Save(string path, string title, IReadOnlyList<RoundSummary> rounds) =>
+        Draw(title, rounds).SavePng(path, Width, Height);
+
+    /// <summary>
+    /// Draws a two-point plot in memory and drops it: SkiaSharp's native library, the fonts and the drawing code are
+    /// loaded and compiled then, not when the run's plot is drawn at its end (<see cref="ResultsWriter.WarmUp"/>).
+    /// </summary>
+    public static void WarmUp(string title, IReadOnlyList<RoundSummary> rounds)
+    {
+        using var image = Draw(title, rounds).GetImage(Width, Height);
+        _ = image.GetImageBytes(ScottPlot.ImageFormat.Png);
+    }
+
+    private static ScottPlot.Plot Draw(string title, IReadOnlyList<RoundSummary> rounds)
     {
         var evaluated = rounds.Where(r => !double.IsNaN(r.TestAccuracy)).ToList();
         var plot = new ScottPlot.Plot();
@@ -23,6 +39,6 @@ public static class AccuracyPlot
             plot.Axes.Right.Label.Text = "test loss";
             plot.ShowLegend(ScottPlot.Alignment.MiddleRight);
         }
-        plot.SavePng(path, 800, 500);
+        return plot;
     }
 }

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using FedOrleans.Contracts;
 using FedOrleans.Models.Specs;
 
@@ -13,14 +11,6 @@ namespace FedOrleans.Client.Results;
 /// </summary>
 public static class ResultsWriter
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
     public static async Task WriteAsync(string folder, ExperimentReport report, ExperimentSpec spec, string? clientsCsv,
         RunTiming timing, long consolePeakRss, string mode)
     {
@@ -29,37 +19,46 @@ public static class ResultsWriter
         var plot = Task.Run(() => AccuracyPlot.Save(Path.Combine(folder, "accuracy.png"), spec.Name, report.Rounds));
         var evaluated = report.Rounds.Where(r => !double.IsNaN(r.TestAccuracy)).ToList();
         var final = evaluated.Count > 0 ? evaluated[^1] : null;
-        var summary = new
-        {
-            ExperimentId = report.Status.ExperimentId,
-            spec.Name,
-            Phase = report.Status.Phase,
-            report.Status.Error,
-            Mode = mode,
-            report.Strategy,
-            SpecYaml = report.SpecYaml,
-            Spec = spec,
-            CompletedRounds = report.Status.CompletedRounds,
-            TotalRounds = report.Status.TotalRounds,
-            report.Status.Resumes,
-            Final = final is null ? null : new { final.Round, final.TestAccuracy, final.TestLoss },
-            BestTestAccuracy = evaluated.Count > 0 ? evaluated.Max(r => r.TestAccuracy) : double.NaN,
-            WallSeconds = timing.WallSeconds,
-            StartupSeconds = timing.StartupSeconds,
-            RoundSecondsTotal = report.Status.ElapsedSeconds,
-            PeakRssBytes = consolePeakRss,
-            SiloPeakRssBytes = report.SiloPeakRssBytes,
-            FinalWeightsSha256 = report.FinalWeightsSha256,
-            Parameters = report.FinalWeights.Length / sizeof(float),
-            Rounds = report.Rounds,
-        };
-        await File.WriteAllTextAsync(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(summary, Json));
+        var summary = new RunSummary(
+            report.Status.ExperimentId, spec.Name, report.Status.Phase, report.Status.Error, mode, report.Strategy, report.SpecYaml, spec,
+            report.Status.CompletedRounds, report.Status.TotalRounds, report.Status.Resumes,
+            final is null ? null : new FinalEvaluation(final.Round, final.TestAccuracy, final.TestLoss),
+            evaluated.Count > 0 ? evaluated.Max(r => r.TestAccuracy) : double.NaN,
+            timing.WallSeconds, timing.StartupSeconds, report.Status.ElapsedSeconds, consolePeakRss, report.SiloPeakRssBytes,
+            report.FinalWeightsSha256, report.FinalWeights.Length / sizeof(float), report.Rounds);
+        await File.WriteAllTextAsync(Path.Combine(folder, "summary.json"), ResultsJson.Serialize(summary));
         await File.WriteAllTextAsync(Path.Combine(folder, "rounds.csv"), RoundsCsv(report.Rounds));
         if (clientsCsv is not null)
         {
             await File.WriteAllTextAsync(Path.Combine(folder, "clients.csv"), clientsCsv);
         }
         await plot;
+    }
+
+    /// <summary>
+    /// The first summary.json and plot of a process cost ~0.1-0.2 s of one-time work (serializer metadata, SkiaSharp,
+    /// fonts, the JIT), all at the end of a run, after its rounds. <c>fedorleans run</c> calls this on a thread-pool
+    /// thread while the silo starts, which leaves a core idle: that work is done there, on a made-up two-round result of
+    /// <paramref name="spec"/>, and thrown away. Nothing depends on it; a failure here shows again where it matters.
+    /// </summary>
+    public static void WarmUp(ExperimentSpec spec)
+    {
+        try
+        {
+            RoundSummary[] rounds =
+            [
+                new(1, 1, 1, 0, true, "ok", 0.5, 1.0, 1.0, 0.1, 1, []),
+                new(2, 1, 1, 0, true, "ok", 0.6, 0.9, 0.9, 0.1, 1, []),
+            ];
+            _ = ResultsJson.Serialize(new RunSummary(spec.Name, spec.Name, ExperimentPhase.Completed, null, "embedded", "", "", spec, 2, 2, 0,
+                new FinalEvaluation(2, 0.6, 0.9), 0.6, 1, 1, 1, 0, 0, "", 0, rounds));
+            _ = RoundsCsv(rounds);
+            AccuracyPlot.WarmUp(spec.Name, rounds);
+        }
+        catch (Exception)
+        {
+            // Only a warm-up: the real summary and plot are written (or fail, with their own message) at the end.
+        }
     }
 
     public static string RoundsCsv(IEnumerable<RoundSummary> rounds)

@@ -49,6 +49,7 @@ public sealed class ExperimentGrain(
 
     /// <summary>Rounds between two writes of the state (<see cref="TrainingOptions.CheckpointEvery"/>); the end is always written.</summary>
     private readonly int _checkpointEvery = Math.Max(1, options.Value.CheckpointEvery);
+    private readonly bool _collectBeforeFirstRound = options.Value.CollectBeforeFirstRound;
 
     private ExperimentSpec? _spec;
     private ClientActivity[] _activity = [];
@@ -215,6 +216,11 @@ public sealed class ExperimentGrain(
                 // The held-out set's tensors are built while the first round gathers its clients (activations and calls,
                 // mostly waiting), not inside the first round that evaluates. A failure here resurfaces in that evaluation.
                 gate.RunAsync(() => { split.PrepareEvaluation(); return true; }, ct).Ignore();
+            }
+            if (_collectBeforeFirstRound && state.State.CompletedRounds < spec.Rounds)
+            {
+                // The embedded silo's start-up garbage is collected now rather than in the rounds (TrainingOptions).
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             }
             var clock = Stopwatch.StartNew();
             double recordedAt = 0;
