@@ -6,8 +6,28 @@ using Microsoft.Extensions.Options;
 namespace FedOrleans.Silo.Hosting;
 
 /// <summary>Loads TorchSharp's native library and sets its thread count before the first grain trains; fails the start if CUDA was asked for and is absent.</summary>
-public sealed class TorchStartup(IOptions<TrainingOptions> options, ILogger<TorchStartup> logger) : IHostedService
+public sealed class TorchStartup(IOptions<TrainingOptions> options, ILogger<TorchStartup> logger) : IHostedLifecycleService
 {
+    /// <summary>
+    /// Runs before any hosted service starts (Orleans' silo among them): on a CPU silo the warm-up is queued to run as soon
+    /// as libtorch has loaded, on a core the host's start leaves idle, rather than after the silo's start, beside the
+    /// first experiment's start and first round.
+    /// </summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Device != "cuda")
+        {
+            _ = TorchRuntime.LoadedAsync().ContinueWith(load =>
+            {
+                if (load.IsCompletedSuccessfully)
+                {
+                    WarmUp();
+                }
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+        return Task.CompletedTask;
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await TorchRuntime.LoadedAsync().WaitAsync(cancellationToken);
@@ -19,11 +39,6 @@ public sealed class TorchStartup(IOptions<TrainingOptions> options, ILogger<Torc
         }
         TorchRuntime.Configure(options.Value.TorchThreads, cuda);
         logger.LogInformation("Torch ready: {Torch}, device {Device}, {Fits} concurrent fits", TorchRuntime.Describe(), options.Value.Device, options.Value.ConcurrentFits);
-        if (!cuda)
-        {
-            // Not awaited: it runs beside the rest of the silo's start, on a core that start leaves idle.
-            _ = Task.Run(WarmUp, CancellationToken.None);
-        }
     }
 
     /// <summary>The first cohort fit's one-time costs, paid here rather than in an experiment's first round (<see cref="CohortWarmUp"/>).</summary>
@@ -41,4 +56,10 @@ public sealed class TorchStartup(IOptions<TrainingOptions> options, ILogger<Torc
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
