@@ -107,7 +107,8 @@ public static partial class RunCommand
             return ExitCodes.DataUnavailable;
         }
 
-        // The results' one-time costs (serializer, plotting library) are paid while the silo starts, on the core its start leaves idle.
+        // The results' one-time costs (serializer, plotting library) are paid while the silo starts (or the connection opens),
+        // on the core that leaves idle.
         _ = Task.Run(() => ResultsWriter.WarmUp(plan[0].Spec), CancellationToken.None);
         ClusterConnection connection;
         try

@@ -11,7 +11,8 @@ public sealed class TorchStartup(IOptions<TrainingOptions> options, ILogger<Torc
     /// <summary>
     /// Runs before any hosted service starts (Orleans' silo among them): on a CPU silo the warm-up is queued to run as soon
     /// as libtorch has loaded, on a core the host's start leaves idle, rather than after the silo's start, beside the
-    /// first experiment's start and first round.
+    /// first experiment's start and first round. It configures libtorch first (as <see cref="StartAsync"/> does again),
+    /// so that it trains with the silo's thread count.
     /// </summary>
     public Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -46,6 +47,7 @@ public sealed class TorchStartup(IOptions<TrainingOptions> options, ILogger<Torc
     {
         try
         {
+            TorchRuntime.Configure(options.Value.TorchThreads);
             CohortWarmUp.Run();
         }
         catch (Exception e)
