@@ -39,7 +39,7 @@ public sealed record FinalEvaluation(int Round, double TestAccuracy, double Test
 /// </summary>
 internal static class ResultsJson
 {
-    public static readonly JsonSerializerOptions Options = new(ResultsJsonContext.Default.Options)
+    private static readonly JsonSerializerOptions Options = new(ResultsJsonContext.Default.Options)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
